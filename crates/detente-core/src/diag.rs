@@ -1,0 +1,228 @@
+//! Located problems in user input: what went wrong, where, in which field, and what was expected.
+
+use std::fmt;
+use std::ops::Range;
+
+/// How serious a problem is: errors reject the input, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The input is rejected.
+    Error,
+    /// The input is accepted but probably not what the user meant.
+    Warning,
+}
+
+/// One problem in a user's file, with its location (1-based line and column; 0 = unknown).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Name of the file (or source) the problem is in.
+    pub file: String,
+    /// 1-based line, 0 when unknown.
+    pub line: usize,
+    /// 1-based column (in characters), 0 when unknown.
+    pub column: usize,
+    /// Dotted path of the offending field, e.g. `actors[2].capability`; empty when none applies.
+    pub field: String,
+    /// What is wrong, in one sentence without a trailing period.
+    pub message: String,
+    /// Byte range in the source, when known (for rendering a caret).
+    pub span: Option<Range<usize>>,
+}
+
+impl Problem {
+    /// An error in `file` about `field`.
+    pub fn error(
+        file: impl Into<String>,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Problem {
+            severity: Severity::Error,
+            file: file.into(),
+            line: 0,
+            column: 0,
+            field: field.into(),
+            message: message.into(),
+            span: None,
+        }
+    }
+
+    /// A warning in `file` about `field`.
+    pub fn warning(
+        file: impl Into<String>,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Problem {
+            severity: Severity::Warning,
+            ..Problem::error(file, field, message)
+        }
+    }
+
+    /// Sets line and column (1-based).
+    pub fn at(mut self, line: usize, column: usize) -> Self {
+        self.line = line;
+        self.column = column;
+        self
+    }
+
+    /// Sets the byte span within `src` and derives line and column from it.
+    pub fn spanned(mut self, src: &str, span: Range<usize>) -> Self {
+        let (l, c) = line_col(src, span.start);
+        self.line = l;
+        self.column = c;
+        self.span = Some(span);
+        self
+    }
+
+    /// True for errors, false for warnings.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}", self.file)?;
+        if self.line > 0 {
+            write!(f, ":{}", self.line)?;
+            if self.column > 0 {
+                write!(f, ":{}", self.column)?;
+            }
+        }
+        write!(f, ": {kind}")?;
+        if !self.field.is_empty() {
+            write!(f, ": `{}`", self.field)?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Converts a byte offset in `src` into a 1-based (line, column) pair; columns count characters.
+pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(src.len());
+    let mut off = offset;
+    while off > 0 && !src.is_char_boundary(off) {
+        off -= 1;
+    }
+    let before = &src[..off];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+/// Byte offset of the start of 1-based `line` (and character `column`) in `src`, if it exists.
+pub fn offset_of(src: &str, line: usize, column: usize) -> Option<usize> {
+    if line == 0 {
+        return None;
+    }
+    let mut start = 0usize;
+    for (i, l) in src.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let col = column.max(1) - 1;
+            let within = l.char_indices().nth(col).map(|(b, _)| b).unwrap_or(l.len());
+            return Some(start + within);
+        }
+        start += l.len();
+    }
+    None
+}
+
+/// Several problems found in one input; an error if any of them is an error.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Problems {
+    /// The problems, in the order they were found.
+    pub items: Vec<Problem>,
+}
+
+impl Problems {
+    /// No problems yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Adds one problem.
+    pub fn push(&mut self, p: Problem) {
+        self.items.push(p);
+    }
+    /// True if any problem is an error.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Problem::is_error)
+    }
+    /// The errors only.
+    pub fn errors(&self) -> impl Iterator<Item = &Problem> {
+        self.items.iter().filter(|p| p.is_error())
+    }
+    /// The warnings only.
+    pub fn warnings(&self) -> impl Iterator<Item = &Problem> {
+        self.items.iter().filter(|p| !p.is_error())
+    }
+}
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.items.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a scenario (or an imported file) could not be loaded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The path that failed.
+        path: String,
+        /// The underlying IO error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The input was read but has errors; `source_text` is kept for rendering.
+    #[error("{} error(s) in {file}", problems.errors().count())]
+    Invalid {
+        /// File name as the user gave it.
+        file: String,
+        /// The text that was parsed (lossily decoded), for rendering carets.
+        source_text: String,
+        /// Every problem found, errors and warnings.
+        problems: Problems,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_from_one() {
+        let s = "ab\ncdé\nf";
+        assert_eq!(line_col(s, 0), (1, 1));
+        assert_eq!(line_col(s, 3), (2, 1));
+        assert_eq!(line_col(s, 7), (2, 4));
+        assert_eq!(line_col(s, 9), (3, 1));
+        assert_eq!(offset_of(s, 3, 1), Some(9));
+        assert_eq!(offset_of(s, 2, 3), Some(5));
+    }
+
+    #[test]
+    fn display_names_file_line_column_and_field() {
+        let p = Problem::error("a.toml", "actors[0].capability", "must be > 0, found -1").at(4, 14);
+        assert_eq!(
+            p.to_string(),
+            "a.toml:4:14: error: `actors[0].capability`: must be > 0, found -1"
+        );
+    }
+}
