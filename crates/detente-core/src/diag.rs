@@ -212,8 +212,8 @@ mod tests {
         assert_eq!(line_col(s, 0), (1, 1));
         assert_eq!(line_col(s, 3), (2, 1));
         assert_eq!(line_col(s, 7), (2, 4));
-        assert_eq!(line_col(s, 9), (3, 1));
-        assert_eq!(offset_of(s, 3, 1), Some(9));
+        assert_eq!(line_col(s, 8), (3, 1));
+        assert_eq!(offset_of(s, 3, 1), Some(8));
         assert_eq!(offset_of(s, 2, 3), Some(5));
     }
 

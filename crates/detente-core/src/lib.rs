@@ -5,7 +5,13 @@
 //! typed values or located [`diag::Problem`]s.
 #![deny(missing_docs)]
 
+pub mod builtin;
 pub mod diag;
 pub mod import;
 
 pub use diag::{LoadError, Problem, Problems, Severity};
+pub mod format;
+pub mod model;
+pub mod validate;
+
+pub use model::*;

@@ -1,0 +1,12 @@
+//! The TOML scenario format (version 1): reading with located errors, and writing.
+//!
+//! See `docs/scenario-format.md` for the format itself.
+
+mod read;
+mod write;
+
+pub use read::{parse_toml, SpanMap};
+pub use write::to_toml;
+
+/// The format version this build reads and writes.
+pub const FORMAT_VERSION: i64 = 1;

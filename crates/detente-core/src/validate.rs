@@ -1,0 +1,366 @@
+//! Semantic checks of a scenario model: ranges, options, red lines, references.
+//!
+//! Problems name fields by dotted path with model indices (`positions[3].salience`);
+//! the TOML reader maps those paths back to file locations.
+
+use crate::diag::{Problem, Problems};
+use crate::model::*;
+
+/// Checks a scenario and returns every error and warning found (no file or location set).
+pub fn validate(s: &Scenario) -> Problems {
+    let mut v = Problems::new();
+    let mut err = |field: String, msg: String| v.push(Problem::error("", field, msg));
+    if s.actors.is_empty() {
+        err(
+            "actors".into(),
+            "the actor list is empty; expected at least one actor".into(),
+        );
+    }
+    if s.issues.is_empty() {
+        err(
+            "issues".into(),
+            "the issue list is empty; expected at least one issue".into(),
+        );
+    }
+    for (i, a) in s.actors.iter().enumerate() {
+        let f = |k: &str| format!("actors[{i}].{k}");
+        check_param(
+            &mut err,
+            f("capability"),
+            &a.capability,
+            "capability",
+            |x| x > 0.0,
+            "> 0",
+        );
+        if let Some(r) = &a.risk {
+            check_param(
+                &mut err,
+                f("risk"),
+                r,
+                "risk attitude",
+                |x| (-1.0..=1.0).contains(&x),
+                "in [-1, 1]",
+            );
+        }
+        if let Some(b) = &a.batna {
+            check_param(
+                &mut err,
+                f("batna"),
+                b,
+                "BATNA",
+                |x| (0.0..=1.0).contains(&x),
+                "a utility in [0, 1]",
+            );
+        }
+        if let Some(d) = a.discount {
+            if !(d > 0.0 && d <= 1.0) {
+                err(
+                    f("discount"),
+                    format!(
+                        "discount factor of `{}` is {d}; expected a number in (0, 1]",
+                        a.id
+                    ),
+                );
+            }
+        }
+        for (k, p) in a.pressures.iter().enumerate() {
+            match s.actor_index(p) {
+                None => err(
+                    format!("actors[{i}].pressures[{k}]"),
+                    format!("unknown actor `{p}` in the pressures of `{}`", a.id),
+                ),
+                Some(j) if j == i => err(
+                    format!("actors[{i}].pressures[{k}]"),
+                    format!("`{}` cannot pressure itself", a.id),
+                ),
+                _ => {}
+            }
+        }
+    }
+    for (i, is) in s.issues.iter().enumerate() {
+        let (lo, hi) = is.range();
+        if let IssueKind::Continuous { min, max, .. } = &is.kind {
+            if min >= max {
+                err(
+                    format!("issues[{i}].max"),
+                    format!(
+                        "issue `{}` has max {max} ≤ min {min}; expected max > min",
+                        is.id
+                    ),
+                );
+                continue;
+            }
+        }
+        if let IssueKind::Discrete { options } = &is.kind {
+            for (k, o) in options.iter().enumerate() {
+                if options[..k].contains(o) {
+                    err(
+                        format!("issues[{i}].options[{k}]"),
+                        format!("duplicate option `{o}` in issue `{}`", is.id),
+                    );
+                }
+            }
+        }
+        check_scale(
+            &mut err,
+            format!("issues[{i}].status_quo"),
+            &is.status_quo,
+            is,
+            lo,
+            hi,
+            "status quo",
+        );
+    }
+    for (k, st) in s.stances.iter().enumerate() {
+        let (Some(a), Some(is)) = (s.actors.get(st.actor), s.issues.get(st.issue)) else {
+            err(
+                format!("positions[{k}]"),
+                "refers to an actor or issue index that does not exist".into(),
+            );
+            continue;
+        };
+        let (lo, hi) = is.range();
+        check_scale(
+            &mut err,
+            format!("positions[{k}].position"),
+            &st.position,
+            is,
+            lo,
+            hi,
+            &format!("position of `{}`", a.id),
+        );
+        check_param(
+            &mut err,
+            format!("positions[{k}].salience"),
+            &st.salience,
+            &format!("salience of `{}` on `{}`", a.id, is.id),
+            |x| (0.0..=1.0).contains(&x),
+            "in [0, 1]",
+        );
+        if let Shape::Table(points) = &st.shape {
+            for &(x, u) in points {
+                if x < lo - 1e-9 || x > hi + 1e-9 {
+                    err(
+                        format!("positions[{k}].table"),
+                        format!(
+                            "table point {x} lies outside issue `{}`'s range [{lo}, {hi}]",
+                            is.id
+                        ),
+                    );
+                }
+                if !(u.is_finite()) {
+                    err(
+                        format!("positions[{k}].table"),
+                        "table utilities must be finite numbers".into(),
+                    );
+                }
+            }
+        }
+        if let Some(r) = &st.red_line {
+            let rl = format!("positions[{k}].red_line");
+            match (r.min, r.max) {
+                (Some(mn), Some(mx)) if mn > mx => {
+                    err(rl.clone(), format!("red line of `{}` on `{}` has min {mn} above max {mx}: nothing is acceptable", a.id, is.id))
+                }
+                _ => {}
+            }
+            let excludes_all = match &is.kind {
+                IssueKind::Discrete { options } => !(0..options.len()).any(|o| r.accepts(o as f64)),
+                IssueKind::Continuous { .. } => {
+                    r.min.is_some_and(|m| m > hi) || r.max.is_some_and(|m| m < lo)
+                }
+            };
+            if excludes_all {
+                err(
+                    rl,
+                    format!(
+                        "red line of `{}` on `{}` excludes every {}",
+                        a.id,
+                        is.id,
+                        if is.is_discrete() {
+                            "option"
+                        } else {
+                            "value in the issue's range"
+                        }
+                    ),
+                );
+            }
+        }
+    }
+    for (i, e) in s.events.iter().enumerate() {
+        check_param(
+            &mut err,
+            format!("events[{i}].probability"),
+            &e.probability,
+            &format!("probability of event `{}`", e.id),
+            |x| (0.0..=1.0).contains(&x),
+            "in [0, 1]",
+        );
+        if e.round.is_none() && e.date.is_none() {
+            err(
+                format!("events[{i}]"),
+                format!(
+                    "event `{}` needs a `round` or a `date` to place it on the timeline",
+                    e.id
+                ),
+            );
+        }
+        if let Some(r) = e.round {
+            if r > s.protocol.rounds.max(1) + 1 {
+                // Events after the deadline can never act; this is allowed but flagged below.
+            }
+        }
+        for (j, eff) in e.effects.iter().enumerate() {
+            let f = format!("events[{i}].effects[{j}]");
+            let ok = match eff.target {
+                Target::Position { actor, issue } | Target::Salience { actor, issue } => {
+                    actor < s.actors.len() && issue < s.issues.len()
+                }
+                Target::Capability { actor } | Target::Batna { actor } => actor < s.actors.len(),
+            };
+            if !ok {
+                err(
+                    f,
+                    "refers to an actor or issue index that does not exist".into(),
+                );
+            }
+        }
+    }
+    if let Some(m) = &s.protocol.mediator {
+        if let Some(i) = s.actor_index(m) {
+            if s.actors[i].role != Role::Mediator {
+                v.push(Problem::warning(
+                    "",
+                    "protocol.mediator",
+                    format!(
+                        "`{m}` is the mediator but its role is `{}`",
+                        s.actors[i].role
+                    ),
+                ));
+            }
+        } else {
+            v.push(Problem::error(
+                "",
+                "protocol.mediator",
+                format!("unknown actor `{m}` as mediator"),
+            ));
+        }
+    }
+    if let Some(r) = s.protocol.direct_from_round {
+        if r > s.protocol.rounds {
+            v.push(Problem::warning(
+                "",
+                "protocol.direct_from_round",
+                format!(
+                    "direct talks start in round {r}, after the last round {}",
+                    s.protocol.rounds
+                ),
+            ));
+        }
+    }
+    // Warnings.
+    for (i, a) in s.actors.iter().enumerate() {
+        if a.role == Role::Mediator {
+            continue;
+        }
+        let any = s
+            .stances
+            .iter()
+            .any(|st| st.actor == i && st.salience.value > 0.0);
+        if !any {
+            v.push(Problem::warning(
+                "",
+                format!("actors[{i}]"),
+                format!(
+                    "actor `{}` has zero salience on every issue, so no model will move it",
+                    a.id
+                ),
+            ));
+        }
+    }
+    for (i, e) in s.events.iter().enumerate() {
+        if let Some(r) = e.round {
+            if r > s.protocol.rounds {
+                v.push(Problem::warning(
+                    "",
+                    format!("events[{i}].round"),
+                    format!(
+                        "event `{}` is placed in round {r}, after the last round {}; it never acts",
+                        e.id, s.protocol.rounds
+                    ),
+                ));
+            }
+        }
+        if e.effects.is_empty() && !e.escalation {
+            v.push(Problem::warning(
+                "",
+                format!("events[{i}]"),
+                format!("event `{}` has no effects and is not an escalation", e.id),
+            ));
+        }
+    }
+    v
+}
+
+fn check_param(
+    err: &mut impl FnMut(String, String),
+    field: String,
+    p: &Param,
+    what: &str,
+    ok: impl Fn(f64) -> bool,
+    expected: &str,
+) {
+    let (lo, hi) = p.bounds();
+    let bad = if !ok(p.value) {
+        Some(p.value)
+    } else if matches!(p.dist, Some(Dist::Normal { .. })) {
+        None
+    } else if !ok(lo) {
+        Some(lo)
+    } else if !ok(hi) {
+        Some(hi)
+    } else {
+        None
+    };
+    if let Some(x) = bad {
+        err(field, format!("{what} is {x}; expected {expected}"));
+    }
+}
+
+fn check_scale(
+    err: &mut impl FnMut(String, String),
+    field: String,
+    p: &Param,
+    is: &Issue,
+    lo: f64,
+    hi: f64,
+    what: &str,
+) {
+    let (blo, bhi) = if matches!(p.dist, Some(Dist::Normal { .. })) {
+        (p.value, p.value)
+    } else {
+        p.bounds()
+    };
+    for x in [p.value, blo, bhi] {
+        if x < lo - 1e-9 || x > hi + 1e-9 {
+            err(
+                field,
+                format!(
+                    "{what} on `{}` is {x}, outside the issue's range [{lo}, {hi}]",
+                    is.id
+                ),
+            );
+            return;
+        }
+        if is.is_discrete() && (x - x.round()).abs() > 1e-9 && !p.is_uncertain() {
+            err(
+                field,
+                format!(
+                    "{what} on `{}` is {x}; expected an option label or a whole option index",
+                    is.id
+                ),
+            );
+            return;
+        }
+    }
+}
