@@ -1,4 +1,12 @@
-//! The `detente` command line.
-fn main() {
-    println!("detente {}", env!("CARGO_PKG_VERSION"));
+//! The `detente` command line: a thin front over the detente library crates.
+
+mod cli;
+mod cmd;
+mod load;
+mod render;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    cli::run()
 }

@@ -5,7 +5,7 @@
 mod read;
 mod write;
 
-pub use read::{parse_toml, SpanMap};
+pub use read::{parse_toml, parse_toml_bytes, SpanMap};
 pub use write::to_toml;
 
 /// The format version this build reads and writes.

@@ -1,0 +1,55 @@
+//! Flags and dispatch: parses the command line and runs one command.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::cmd;
+use crate::render::CliError;
+
+/// detente: model, forecast and run mediated multi-party negotiations.
+#[derive(Debug, Parser)]
+#[command(name = "detente", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Print machine-readable JSON instead of tables.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show a scenario: actors, issues and the position/salience matrix.
+    Show(cmd::show::Args),
+    /// Check a scenario file and report every error with its location.
+    Validate(cmd::validate::Args),
+    /// Convert a BDM CSV, KTAB CSV/XML or GENIUS XML file into a scenario TOML.
+    Import(cmd::import::Args),
+    /// Write a commented scenario template to FILE.
+    New(cmd::new::Args),
+    /// List the built-in scenarios.
+    Scenarios,
+}
+
+/// Parses arguments, runs the command, renders errors, and returns the exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    let result = match cli.command {
+        Command::Show(a) => cmd::show::run(&a, json),
+        Command::Validate(a) => cmd::validate::run(&a, json),
+        Command::Import(a) => cmd::import::run(&a, json),
+        Command::New(a) => cmd::new::run(&a, json),
+        Command::Scenarios => cmd::scenarios::run(json),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => e.report(json),
+    }
+}
+
+/// Result of a command: an exit code, or an error to render.
+pub type CmdResult = Result<ExitCode, CliError>;

@@ -1,0 +1,83 @@
+//! `detente import FILE`: convert another tool's file into a scenario TOML.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use detente_core::diag::Problems;
+use detente_core::format::to_toml;
+use serde_json::json;
+
+use crate::cli::CmdResult;
+use crate::cmd::new::write_new;
+use crate::load::{guess, From, Loaded, Source};
+use crate::render::{print_json, print_problems, print_text, problem_json, CliError};
+
+/// Arguments of `detente import`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The file (or GENIUS folder) to import, and how to read it.
+    #[command(flatten)]
+    pub source: Source,
+    /// Write the scenario here (default: print it on stdout).
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Overwrite OUT if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Imports `path` read as `fmt` (bytes already read unless it is a folder).
+pub fn import(
+    fmt: From,
+    path: &Path,
+    bytes: Option<&[u8]>,
+    profiles: &[PathBuf],
+) -> Result<Loaded, CliError> {
+    let _ = (bytes, profiles);
+    Err(CliError::Usage(format!(
+        "cannot import {} as {fmt:?}: that importer is not part of this build yet",
+        path.display()
+    )))
+}
+
+/// Runs the import.
+pub fn run(a: &Args, json: bool) -> CmdResult {
+    let Some(path) = &a.source.file else {
+        return Err(CliError::Usage("import needs a FILE to read".into()));
+    };
+    let loaded = crate::load::load(&a.source)?;
+    let text = to_toml(&loaded.scenario);
+    let fmt = a
+        .source
+        .from
+        .unwrap_or_else(|| guess(path, std::fs::read(path).ok().as_deref()));
+    report(&loaded.warnings, &loaded.text, json);
+    match &a.output {
+        Some(out) => {
+            write_new(out, &text, a.force)?;
+            let s = &loaded.scenario;
+            if json {
+                let w: Vec<_> = loaded.warnings.items.iter().map(problem_json).collect();
+                print_json(
+                    &json!({"written": out.display().to_string(), "from": format!("{fmt:?}").to_lowercase(), "actors": s.actors.len(), "issues": s.issues.len(), "warnings": w}),
+                );
+            } else {
+                print_text(&format!(
+                    "wrote {}: {} actors, {} issues (from {})",
+                    out.display(),
+                    s.actors.len(),
+                    s.issues.len(),
+                    path.display()
+                ));
+            }
+        }
+        None => print_text(&text),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report(w: &Problems, text: &str, json: bool) {
+    if !json {
+        print_problems(w, text);
+    }
+}

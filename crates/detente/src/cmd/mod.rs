@@ -1,0 +1,12 @@
+//! One module per subcommand: each has an `Args` struct (clap) and a `run` function.
+//!
+//! A command gets its scenario with [`crate::load::load`] from a flattened
+//! [`crate::load::Source`] (FILE, `--from`, `--profile`), prints tables with
+//! [`crate::render::table`] or JSON with [`crate::render::print_json`] when `json` is set,
+//! and returns an exit code or a [`crate::render::CliError`].
+
+pub mod import;
+pub mod new;
+pub mod scenarios;
+pub mod show;
+pub mod validate;
