@@ -1,2 +1,3 @@
 //! Importers for other tools' formats: each parses into a raw, format-shaped structure first,
 //! then converts that into a [`crate`] scenario.
+pub mod genius;
