@@ -46,7 +46,7 @@ fn outcome_matches(d: &Domain, p: &Point, want: &Value) -> bool {
         want.get(*issue)
             .map(|v| match v {
                 Value::String(s) => s == label,
-                other => *label == other.to_string(),
+                other => label.parse::<i64>().ok() == other.as_i64(),
             })
             .unwrap_or(false)
     })
