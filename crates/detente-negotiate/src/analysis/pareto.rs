@@ -128,25 +128,56 @@ fn pareto_general(cols: &[Vec<f64>], min: Option<&[f64]>) -> Vec<FrontierPoint> 
         }
         x.cmp(&y)
     });
-    let mut front: Vec<FrontierPoint> = Vec::new();
+    // frontier utilities stored flat (row-major) for cache-friendly dominance checks
+    let mut flat: Vec<f64> = Vec::new();
+    let mut ids: Vec<Vec<OutcomeId>> = Vec::new();
+    // Per-party ranges: each candidate is first tested on the coordinate where it is
+    // relatively strongest, where a random earlier point most likely falls short.
+    let ranges: Vec<(f64, f64)> = (0..m)
+        .map(|i| {
+            cand.iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &o| {
+                    (lo.min(key(o, i)), hi.max(key(o, i)))
+                })
+        })
+        .collect();
+    let mut u = vec![0.0; m];
     for o in cand {
-        let u: Vec<f64> = (0..m).map(|i| key(o, i)).collect();
-        if let Some(last) = front.last_mut() {
-            if last.utilities == u {
-                last.outcomes.push(o);
+        let mut first = 0;
+        let mut best = f64::NEG_INFINITY;
+        for (i, x) in u.iter_mut().enumerate() {
+            *x = key(o, i);
+            let (lo, hi) = ranges[i];
+            let rel = if hi > lo { (*x - lo) / (hi - lo) } else { 0.0 };
+            if rel > best {
+                best = rel;
+                first = i;
+            }
+        }
+        if let Some(last) = flat.rchunks_exact(m).next() {
+            if last == u.as_slice() {
+                if let Some(l) = ids.last_mut() {
+                    l.push(o);
+                }
                 continue;
             }
         }
-        let dominated = front
-            .iter()
-            .any(|p| p.utilities.iter().zip(&u).all(|(q, x)| q >= x));
+        let dominated = flat
+            .chunks_exact(m)
+            .any(|q| q[first] >= u[first] && q.iter().zip(&u).all(|(q, x)| q >= x));
         if !dominated {
-            front.push(FrontierPoint {
-                utilities: u,
-                outcomes: vec![o],
-            });
+            flat.extend_from_slice(&u);
+            ids.push(vec![o]);
         }
     }
+    let mut front: Vec<FrontierPoint> = flat
+        .chunks_exact(m)
+        .zip(ids)
+        .map(|(u, outcomes)| FrontierPoint {
+            utilities: u.to_vec(),
+            outcomes,
+        })
+        .collect();
     front.reverse();
     front
 }
