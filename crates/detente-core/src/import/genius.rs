@@ -160,6 +160,116 @@ impl GeniusDomain {
     }
 }
 
+/// A scenario id from free text: letters, digits, `_` and `-` kept, anything else becomes `_`.
+fn to_id(name: &str) -> String {
+    let id: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if id.is_empty() {
+        "x".to_string()
+    } else {
+        id
+    }
+}
+
+/// Makes `id` unique among `taken` by appending `_2`, `_3`, ….
+fn unique(id: String, taken: &mut Vec<String>) -> String {
+    let mut out = id.clone();
+    let mut k = 2;
+    while taken.contains(&out) {
+        out = format!("{id}_{k}");
+        k += 1;
+    }
+    taken.push(out.clone());
+    out
+}
+
+impl GeniusDomain {
+    /// Converts to a detente scenario: each issue discrete (integer issues get options
+    /// `lower..=upper`), each profile a party (capability 1) with one stance per issue:
+    /// salience = weight as written, shape = table of GENIUS-normalised evaluations by option
+    /// index, position = index of the best option; batna = reservation, discount = discount
+    /// factor (when in (0, 1]). Party ids come from profile file names.
+    pub fn to_scenario(&self) -> crate::model::Scenario {
+        use crate::model::{Actor, Issue, Meta, Param, Role, Scenario, Shape, Stance};
+        let mut taken = Vec::new();
+        let issues: Vec<Issue> = self
+            .issues
+            .iter()
+            .map(|gi| {
+                let options = (0..gi.len()).map(|k| gi.label(k)).collect();
+                let mut is = Issue::discrete(unique(to_id(&gi.name), &mut taken), options, 0);
+                is.name = gi.name.clone();
+                is
+            })
+            .collect();
+        let mut taken = Vec::new();
+        let mut actors = Vec::new();
+        let mut stances = Vec::new();
+        for (a, p) in self.profiles.iter().enumerate() {
+            let stem = p.file.rsplit_once('.').map(|(s, _)| s).unwrap_or(&p.file);
+            let mut actor = Actor::new(unique(to_id(stem), &mut taken), stem, Role::Party, 1.0);
+            actor.batna = Some(Param::fixed(p.reservation_or_zero()));
+            actor.discount = p.discount.filter(|d| *d > 0.0 && *d <= 1.0);
+            actor.notes = format!("imported from GENIUS profile {}", p.file);
+            actors.push(actor);
+            for (k, evals) in p
+                .normalized_evaluations(&self.issues)
+                .into_iter()
+                .enumerate()
+            {
+                let mut best = 0;
+                for (o, e) in evals.iter().enumerate() {
+                    if *e > evals[best] {
+                        best = o;
+                    }
+                }
+                stances.push(Stance {
+                    actor: a,
+                    issue: k,
+                    position: Param::fixed(best as f64),
+                    salience: Param::fixed(p.weights.get(k).copied().unwrap_or(0.0)),
+                    shape: Shape::Table(
+                        evals
+                            .iter()
+                            .enumerate()
+                            .map(|(o, e)| (o as f64, *e))
+                            .collect(),
+                    ),
+                    red_line: None,
+                });
+            }
+        }
+        let stem = self
+            .domain_file
+            .rsplit_once('.')
+            .map(|(s, _)| s)
+            .unwrap_or(&self.domain_file);
+        Scenario {
+            meta: Meta {
+                title: format!("GENIUS domain {stem}"),
+                description: format!(
+                    "Imported from GENIUS files {} and {}.",
+                    self.domain_file,
+                    self.profile_files().join(", ")
+                ),
+                ..Meta::default()
+            },
+            actors,
+            issues,
+            stances,
+            ..Scenario::default()
+        }
+    }
+}
+
 /// Root element kind of a GENIUS file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GeniusRoot {
@@ -982,6 +1092,29 @@ mod tests {
         let (prof, w) = parse_profile(p.as_bytes(), "p.xml", &issues).unwrap();
         assert_eq!(prof.weights, vec![0.7, 0.4]);
         assert_eq!(w.warnings().count(), 1);
+    }
+
+    #[test]
+    fn converts_to_a_scenario() {
+        let (issues, _) = parse_domain(DOMAIN.as_bytes(), "d.xml").unwrap();
+        let (p, _) = parse_profile(PROFILE.as_bytes(), "p one.xml", &issues).unwrap();
+        let g = GeniusDomain {
+            domain_file: "d.xml".into(),
+            issues,
+            profiles: vec![p],
+        };
+        let s = g.to_scenario();
+        assert_eq!(s.actors[0].id, "p_one");
+        assert_eq!(s.actors[0].batna.unwrap().value, 0.25);
+        assert_eq!(s.issues[1].options().unwrap(), ["0", "1", "2"]);
+        let st = s.stance(0, 0).unwrap();
+        assert_eq!(st.position.value, 1.0);
+        assert_eq!(st.salience.value, 0.6);
+        assert_eq!(st.utility(&s.issues[0], 0.0), 0.5);
+        let text = crate::format::to_toml(&s);
+        let (back, _) = crate::format::parse_toml(&text, "round.toml").unwrap();
+        assert_eq!(back.stances, s.stances);
+        assert_eq!(back.actors, s.actors);
     }
 
     #[test]
