@@ -11,6 +11,7 @@ pub mod domain;
 pub mod outcome;
 pub mod preferences;
 pub mod protocol;
+pub mod scenario;
 pub mod strategy;
 
 pub use domain::Domain;
