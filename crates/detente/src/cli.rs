@@ -32,6 +32,10 @@ pub enum Command {
     New(cmd::new::Args),
     /// List the built-in scenarios.
     Scenarios,
+    /// Pareto frontier, Nash/KS/utilitarian points, ZOPA and logrolls of a negotiation.
+    Analyze(cmd::analyze::Args),
+    /// Run one negotiation session (SAO, single-text mediation or shuttle talks).
+    Negotiate(cmd::negotiate::Args),
 }
 
 /// Parses arguments, runs the command, renders errors, and returns the exit code.
@@ -44,6 +48,8 @@ pub fn run() -> ExitCode {
         Command::Import(a) => cmd::import::run(&a, json),
         Command::New(a) => cmd::new::run(&a, json),
         Command::Scenarios => cmd::scenarios::run(json),
+        Command::Analyze(a) => cmd::analyze::run(&a, json),
+        Command::Negotiate(a) => cmd::negotiate::run(&a, json),
     };
     match result {
         Ok(code) => code,

@@ -161,7 +161,7 @@ impl GeniusDomain {
 }
 
 /// A scenario id from free text: letters, digits, `_` and `-` kept, anything else becomes `_`.
-fn to_id(name: &str) -> String {
+pub fn to_id(name: &str) -> String {
     let id: String = name
         .chars()
         .map(|c| {
@@ -192,6 +192,27 @@ fn unique(id: String, taken: &mut Vec<String>) -> String {
 }
 
 impl GeniusDomain {
+    /// Scenario ids of the issues (as [`GeniusDomain::to_scenario`] gives them), in order.
+    pub fn issue_ids(&self) -> Vec<String> {
+        let mut taken = Vec::new();
+        self.issues
+            .iter()
+            .map(|i| unique(to_id(&i.name), &mut taken))
+            .collect()
+    }
+
+    /// Scenario ids of the parties (from profile file names), in party order.
+    pub fn party_ids(&self) -> Vec<String> {
+        let mut taken = Vec::new();
+        self.profiles
+            .iter()
+            .map(|p| {
+                let stem = p.file.rsplit_once('.').map(|(s, _)| s).unwrap_or(&p.file);
+                unique(to_id(stem), &mut taken)
+            })
+            .collect()
+    }
+
     /// Converts to a detente scenario: each issue discrete (integer issues get options
     /// `lower..=upper`), each profile a party (capability 1) with one stance per issue:
     /// salience = weight as written, shape = table of GENIUS-normalised evaluations by option

@@ -33,7 +33,10 @@ pub fn import(
     bytes: Option<&[u8]>,
     profiles: &[PathBuf],
 ) -> Result<Loaded, CliError> {
-    let _ = (bytes, profiles);
+    if fmt == From::Genius {
+        return crate::cmd::analyze::import_genius(path, profiles);
+    }
+    let _ = bytes;
     Err(CliError::Usage(format!(
         "cannot import {} as {fmt:?}: that importer is not part of this build yet",
         path.display()

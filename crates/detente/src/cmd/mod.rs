@@ -5,7 +5,9 @@
 //! [`crate::render::table`] or JSON with [`crate::render::print_json`] when `json` is set,
 //! and returns an exit code or a [`crate::render::CliError`].
 
+pub mod analyze;
 pub mod import;
+pub mod negotiate;
 pub mod new;
 pub mod scenarios;
 pub mod show;
