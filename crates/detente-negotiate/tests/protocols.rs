@@ -178,3 +178,42 @@ fn a_party_walks_away_when_time_is_up_and_offers_are_below_its_batna() {
     assert_eq!(s.walked_away, Some(1));
     assert_eq!(s.trace.last().unwrap().kind, Kind::WalkAway);
 }
+
+#[test]
+fn shuttle_reframes_and_agreements_stay_rational() {
+    let d = domain("ItexvsCypress");
+    let mut reframed = 0;
+    for seed in 0..8 {
+        for (a, b) in [
+            ("boulware", "conceder"),
+            ("linear", "micro"),
+            ("tit-for-tat", "boulware"),
+        ] {
+            let s =
+                Shuttle::new(80).run(&d, &mut pair(a, b, seed), &mut LearningMediator::new(seed));
+            if let Some(o) = s.agreement {
+                for u in &d.utilities {
+                    assert!(u.eval(&d.space, o) >= u.reservation, "{a} vs {b}");
+                }
+            }
+            for w in s.trace.windows(2) {
+                if w[0].kind == Kind::Offer
+                    && w[1].kind == Kind::Relay
+                    && w[0].outcome != w[1].outcome
+                {
+                    reframed += 1;
+                }
+            }
+        }
+    }
+    assert!(reframed > 0, "the mediator never reframed an offer");
+    // with reframing off, relays pass offers on unchanged
+    let mut m = LearningMediator::new(1);
+    m.reframing = false;
+    let s = Shuttle::new(80).run(&d, &mut pair("boulware", "conceder", 1), &mut m);
+    for w in s.trace.windows(2) {
+        if w[0].kind == Kind::Offer && w[1].kind == Kind::Relay {
+            assert_eq!(w[0].outcome, w[1].outcome);
+        }
+    }
+}

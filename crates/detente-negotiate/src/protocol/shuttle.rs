@@ -87,20 +87,23 @@ impl MediatedProtocol for Shuttle {
                     kind: Kind::Offer,
                     outcome: Some(offer),
                 });
+                // One framing per offer, the same for every recipient (reframing only between two).
+                let relayed = if n == 2 {
+                    let v = MediatorView {
+                        n_parties: n,
+                        round,
+                        rounds,
+                        space: &domain.space,
+                        offers: &offers,
+                        responses: &responses,
+                    };
+                    mediator.reframe(&v, p, (p + 1) % n, offer)
+                } else {
+                    offer
+                };
                 let mut all = true;
                 for k in 1..n {
                     let q = (p + k) % n;
-                    let relayed = {
-                        let v = MediatorView {
-                            n_parties: n,
-                            round,
-                            rounds,
-                            space: &domain.space,
-                            offers: &offers,
-                            responses: &responses,
-                        };
-                        mediator.reframe(&v, p, q, offer)
-                    };
                     trace.push(Message {
                         round,
                         from: Actor::Mediator,
@@ -143,7 +146,7 @@ impl MediatedProtocol for Shuttle {
                         }
                     }
                 }
-                if all {
+                if all && relayed == offer {
                     trace.push(Message {
                         round,
                         from: Actor::Mediator,
@@ -152,6 +155,35 @@ impl MediatedProtocol for Shuttle {
                         outcome: Some(offer),
                     });
                     return Session::finish(domain, Some(offer), round + 1, None, trace);
+                }
+                if all {
+                    // the others accepted a reframed version: the proposer must confirm it
+                    trace.push(Message {
+                        round,
+                        from: Actor::Mediator,
+                        to: Actor::Party(p),
+                        kind: Kind::Proposal,
+                        outcome: Some(relayed),
+                    });
+                    book.received[p].push((Actor::Mediator, relayed));
+                    let r = parties[p].respond(&book.view(domain, p, round), relayed);
+                    trace.push(Message {
+                        round,
+                        from: Actor::Party(p),
+                        to: Actor::Mediator,
+                        kind: kind_of(r),
+                        outcome: Some(relayed),
+                    });
+                    responses.push((p, relayed, r == Response::Accept));
+                    match r {
+                        Response::Accept => {
+                            return Session::finish(domain, Some(relayed), round + 1, None, trace)
+                        }
+                        Response::Reject => {}
+                        Response::WalkAway => {
+                            return Session::finish(domain, None, round + 1, Some(p), trace)
+                        }
+                    }
                 }
             }
             // bridging package

@@ -16,8 +16,10 @@ use crate::protocol::MediatorView;
 pub struct LearningMediator {
     rng: Pcg64,
     proposed: HashSet<OutcomeId>,
-    /// Offers needed from every party before bridging.
+    /// Offers needed from every party before bridging or reframing.
     pub min_offers: usize,
+    /// Whether offers are reframed when relayed (see [`MediatorStrategy::reframe`]).
+    pub reframing: bool,
 }
 
 impl LearningMediator {
@@ -27,6 +29,7 @@ impl LearningMediator {
             rng: Pcg64::seed_from_u64(seed),
             proposed: HashSet::new(),
             min_offers: 2,
+            reframing: true,
         }
     }
 
@@ -104,5 +107,40 @@ impl MediatorStrategy for LearningMediator {
         let (_, o) = best?;
         self.proposed.insert(o);
         Some(o)
+    }
+
+    /// Reframing: passes on, instead of `from`'s offer, the outcome one issue away from it
+    /// that `to` (by the mediator's model) likes best among those `from` (by its model) likes
+    /// at least as much as the offer. Unchanged until both have made `min_offers` offers.
+    fn reframe(
+        &mut self,
+        view: &MediatorView<'_>,
+        from: usize,
+        to: usize,
+        offer: OutcomeId,
+    ) -> OutcomeId {
+        if !self.reframing
+            || view.offers[from].len() < self.min_offers
+            || view.offers[to].len() < self.min_offers
+        {
+            return offer;
+        }
+        let mf = Self::estimate(view, &view.offers[from]);
+        let mt = Self::estimate(view, &view.offers[to]);
+        let floor = mf.eval(view.space, offer);
+        let mut best = (mt.eval(view.space, offer), offer);
+        for (k, r) in view.space.radices().into_iter().enumerate() {
+            for opt in 0..r {
+                let o = view.space.with_option(offer, k, opt);
+                if o == offer || mf.eval(view.space, o) < floor {
+                    continue;
+                }
+                let u = mt.eval(view.space, o);
+                if u > best.0 {
+                    best = (u, o);
+                }
+            }
+        }
+        best.1
     }
 }

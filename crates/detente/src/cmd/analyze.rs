@@ -92,7 +92,10 @@ pub fn load_problem(src: &Source, steps: usize, json: bool) -> Result<Problem, C
             load_files(path, &profiles)?
         };
         if !json {
-            crate::render::print_problems(&warnings, "");
+            // warnings come from several files: print them located, one line each
+            for w in &warnings.items {
+                eprintln!("{w}");
+            }
         }
         if g.profiles.is_empty() {
             return Err(CliError::Usage(format!(
