@@ -217,3 +217,44 @@ fn shuttle_reframes_and_agreements_stay_rational() {
         }
     }
 }
+
+#[test]
+fn sao_with_three_parties_needs_everyone() {
+    use detente_negotiate::{AdditiveUtility, Issue, OutcomeSpace};
+    let opts = |n: usize| (0..n).map(|k| k.to_string()).collect::<Vec<_>>();
+    let space = OutcomeSpace::new(vec![
+        Issue::discrete("a", opts(4)),
+        Issue::discrete("b", opts(4)),
+    ])
+    .unwrap();
+    let up = vec![0.0, 0.4, 0.7, 1.0];
+    let down = vec![1.0, 0.7, 0.4, 0.0];
+    let mid = vec![0.2, 1.0, 1.0, 0.2];
+    let d = Domain::new(
+        space,
+        vec!["x".into(), "y".into(), "z".into()],
+        vec![
+            AdditiveUtility::new(vec![0.5, 0.5], vec![up.clone(), down.clone()])
+                .with_reservation(0.3),
+            AdditiveUtility::new(vec![0.5, 0.5], vec![down.clone(), up.clone()])
+                .with_reservation(0.3),
+            AdditiveUtility::new(vec![0.5, 0.5], vec![mid.clone(), mid]).with_reservation(0.3),
+        ],
+    )
+    .unwrap();
+    let mut parties: Vec<Box<dyn Strategy>> = vec![
+        by_name("conceder", 0).unwrap(),
+        by_name("linear", 0).unwrap(),
+        by_name("boulware", 0).unwrap(),
+    ];
+    let s = Sao::new(60).run(&d, &mut parties);
+    let o = s.agreement.expect("three concession strategies agree");
+    for u in &d.utilities {
+        assert!(u.eval(&d.space, o) >= u.reservation);
+    }
+    // the agreed offer was accepted by both other parties
+    let n = s.trace.len();
+    assert_eq!(s.trace[n - 1].kind, Kind::Accept);
+    assert_eq!(s.trace[n - 2].kind, Kind::Accept);
+    assert_ne!(s.trace[n - 1].from, s.trace[n - 2].from);
+}
