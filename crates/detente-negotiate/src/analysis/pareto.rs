@@ -75,7 +75,7 @@ pub fn pareto_two(u1: &[f64], u2: &[f64], min: Option<(f64, f64)>) -> Vec<Fronti
         above[k] = run;
         run = run.max(bmax[k]);
     }
-    let mut cand: Vec<(f64, f64, OutcomeId)> = Vec::new();
+    let mut cand: Vec<(f64, f64, OutcomeId)> = Vec::with_capacity(buckets.min(count));
     for o in 0..n {
         let (a, b) = (u1[o], u2[o]);
         if ok(a, b) && b > above[bucket(a)] {
