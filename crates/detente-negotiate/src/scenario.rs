@@ -21,6 +21,11 @@ use crate::NegotiateError;
 /// Default number of steps a continuous issue is discretised into.
 pub const DEFAULT_STEPS: usize = 11;
 
+/// Largest outcome space built from a scenario: sessions rank every outcome for every party
+/// (16 bytes per outcome and party), so continuous issues get fewer steps (down to 3) when the
+/// requested discretisation would exceed this.
+pub const MAX_OUTCOMES: u64 = 4_000_000;
+
 /// A negotiation problem derived from a scenario, with the index maps back to it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScenarioProblem {
@@ -124,8 +129,26 @@ pub struct RunResult {
 }
 
 impl ScenarioProblem {
-    /// Builds the problem; continuous issues get `steps` values.
+    /// Builds the problem; continuous issues get `steps` values (fewer when the space would
+    /// exceed [`MAX_OUTCOMES`]).
     pub fn from_scenario(s: &Scenario, steps: usize) -> Result<Self, NegotiateError> {
+        let mut steps = steps.max(2);
+        loop {
+            match Self::build(s, steps) {
+                Ok(p) if p.domain.space.cardinality() > MAX_OUTCOMES && steps > 3 => steps -= 1,
+                Err(NegotiateError::TooLarge) if steps > 3 => steps -= 1,
+                Ok(p) if p.domain.space.cardinality() > MAX_OUTCOMES => {
+                    return Err(NegotiateError::Invalid(format!(
+                        "the scenario has {} outcomes even with 3 steps per continuous issue (at most {MAX_OUTCOMES})",
+                        p.domain.space.cardinality()
+                    )))
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn build(s: &Scenario, steps: usize) -> Result<Self, NegotiateError> {
         let actors: Vec<usize> = s.parties().collect();
         if actors.is_empty() {
             return Err(NegotiateError::Invalid("the scenario has no party".into()));

@@ -117,3 +117,27 @@ fn red_lines_veto_outcomes() {
         }
     }
 }
+
+#[test]
+fn huge_discretisations_are_capped() {
+    let mut s = detente_core::builtin::muscat();
+    let base = s.issues[0].clone();
+    let party = s.parties().next().unwrap();
+    let stance = s
+        .stances
+        .iter()
+        .find(|st| st.actor == party)
+        .unwrap()
+        .clone();
+    for k in 0..9 {
+        let mut is = base.clone();
+        is.id = format!("extra{k}");
+        s.issues.push(is);
+        let mut st = stance.clone();
+        st.issue = s.issues.len() - 1;
+        s.stances.push(st);
+    }
+    let p = ScenarioProblem::from_scenario(&s, 11).unwrap();
+    assert!(p.domain.space.cardinality() <= detente_negotiate::scenario::MAX_OUTCOMES);
+    assert!(p.domain.space.cardinality() >= 3u64.pow(10));
+}
