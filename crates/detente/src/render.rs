@@ -66,10 +66,15 @@ fn render_problem(p: &Problem, source_text: &str) -> String {
         format!(" `{}`:", p.field)
     };
     let kind = if p.is_error() { "" } else { "warning: " };
+    let Some(span) = span.filter(|_| p.line > 0 && !source_text.is_empty()) else {
+        let kind = if p.is_error() { "error" } else { "warning" };
+        return format!("{kind}: {where_}:{field} {}", p.message);
+    };
+    let span = Some(span);
     let d = Located {
         headline: format!("{kind}{where_}:{field} {}", p.message),
         src: NamedSource::new(p.file.clone(), source_text.to_string()),
-        span: if p.line > 0 { span } else { None },
+        span,
         label: if p.field.is_empty() {
             "here".into()
         } else {
