@@ -5,6 +5,15 @@
 //! model is one file. Models are pure and deterministic: no IO, no global state.
 #![deny(missing_docs)]
 
+pub mod bdm;
+pub mod mean;
+pub mod median;
 pub mod model;
+pub mod nash;
+pub mod stats;
 
+pub use bdm::{Bdm, BdmParams, BdmVariant, CompromiseChoice, Normaliser};
+pub use mean::Mean;
+pub use median::Median;
 pub use model::{Forecast, ForecastError, ForecastInput, IssueInput, Model, Round};
+pub use nash::Nash;
