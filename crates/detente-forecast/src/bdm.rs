@@ -218,13 +218,13 @@ impl Bdm {
                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
                     (a.min(v), b.max(v))
                 });
-            for i in 0..n {
+            for (r, d) in work.r.iter_mut().zip(&danger) {
                 let rho = if rmax > rmin {
-                    (2.0 * danger[i] - rmax - rmin) / (rmax - rmin)
+                    (2.0 * d - rmax - rmin) / (rmax - rmin)
                 } else {
                     0.0
                 };
-                work.r[i] = (1.0 - rho / 3.0) / (1.0 + rho / 3.0);
+                *r = (1.0 - rho / 3.0) / (1.0 + rho / 3.0);
             }
             // §5: offers with the new exponents, all on the same snapshot.
             work.probabilities(&x, range, prm.normaliser);
