@@ -10,6 +10,7 @@ pub mod mean;
 pub mod median;
 pub mod model;
 pub mod nash;
+pub mod scenario;
 pub mod stats;
 
 pub use bdm::{Bdm, BdmParams, BdmVariant, CompromiseChoice, Normaliser};

@@ -33,6 +33,8 @@ pub enum Command {
     /// List the built-in scenarios.
     Scenarios,
     /// Pareto frontier, Nash/KS/utilitarian points, ZOPA and logrolls of a negotiation.
+    /// Forecast where each issue settles (mean, median, Nash, BDM).
+    Forecast(cmd::forecast::Args),
     Analyze(cmd::analyze::Args),
     /// Run one negotiation session (SAO, single-text mediation or shuttle talks).
     Negotiate(cmd::negotiate::Args),
@@ -48,6 +50,7 @@ pub fn run() -> ExitCode {
         Command::Import(a) => cmd::import::run(&a, json),
         Command::New(a) => cmd::new::run(&a, json),
         Command::Scenarios => cmd::scenarios::run(json),
+        Command::Forecast(a) => cmd::forecast::run(&a, json),
         Command::Analyze(a) => cmd::analyze::run(&a, json),
         Command::Negotiate(a) => cmd::negotiate::run(&a, json),
     };

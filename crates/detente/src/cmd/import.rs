@@ -36,11 +36,27 @@ pub fn import(
     if fmt == From::Genius {
         return crate::cmd::analyze::import_genius(path, profiles);
     }
-    let _ = bytes;
-    Err(CliError::Usage(format!(
-        "cannot import {} as {fmt:?}: that importer is not part of this build yet",
-        path.display()
-    )))
+    let name = path.display().to_string();
+    let Some(bytes) = bytes else {
+        return Err(CliError::Usage(format!(
+            "{name} is a folder; only GENIUS domains can be read from a folder"
+        )));
+    };
+    let (scenario, warnings) = match fmt {
+        From::Bdm => detente_core::import::bdm::import(bytes, &name)?,
+        From::Toml => detente_core::format::parse_toml_bytes(bytes, &name)?,
+        From::Ktab | From::Genius => {
+            return Err(CliError::Usage(format!(
+                "cannot import {name} as {fmt:?}: that importer is not part of this build yet"
+            )))
+        }
+    };
+    Ok(Loaded {
+        scenario,
+        warnings,
+        text: String::from_utf8_lossy(bytes).into_owned(),
+        name,
+    })
 }
 
 /// Runs the import.

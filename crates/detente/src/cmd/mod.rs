@@ -6,6 +6,7 @@
 //! and returns an exit code or a [`crate::render::CliError`].
 
 pub mod analyze;
+pub mod forecast;
 pub mod import;
 pub mod negotiate;
 pub mod new;

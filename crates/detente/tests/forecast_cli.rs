@@ -1,0 +1,107 @@
+//! `detente forecast`: JSON contract, reference inputs, errors.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn json_of(args: &[&str]) -> Value {
+    let out = Command::cargo_bin("detente")
+        .expect("binary")
+        .args(args)
+        .arg("--json")
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+fn shared(path: &str) -> String {
+    format!("{}/../../../shared/data/{path}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn muscat_forecast_follows_the_contract() {
+    let v = json_of(&["forecast"]);
+    let issues = v["issues"].as_array().expect("issues");
+    assert!(issues.len() >= 7);
+    assert_eq!(issues[0]["id"], "enrichment_level", "issues in file order");
+    for is in issues {
+        assert!(is["status_quo"].is_number());
+        assert!(is["ensemble"].is_number());
+        for m in ["mean", "median", "nash", "bdm"] {
+            assert!(is["models"][m]["outcome"].is_number(), "{m} in {is}");
+        }
+        let rounds = is["models"]["bdm"]["rounds"]
+            .as_array()
+            .expect("bdm rounds");
+        assert_eq!(rounds.len(), 10);
+        assert_eq!(rounds[0]["round"], 1);
+        assert!(rounds[0]["positions"]["iran"].is_number());
+    }
+    let loc = issues
+        .iter()
+        .find(|i| i["id"] == "enrichment_location")
+        .expect("discrete issue");
+    assert!(loc["models"]["median"]["outcome_label"].is_string());
+}
+
+#[test]
+fn bdm_csv_is_imported_on_the_fly_and_matches_the_reference() {
+    let v = json_of(&[
+        "forecast",
+        &shared("bdm/eu_emissions_1994.csv"),
+        "--model",
+        "bdm",
+        "--bdm-variant",
+        "replication",
+    ]);
+    let exp: Value = serde_json::from_str(
+        &std::fs::read_to_string(shared("bdm/expected.json")).expect("expected"),
+    )
+    .expect("json");
+    let want = &exp["scenarios"]["eu_emissions_1994.csv"]["rounds"];
+    let got = v["issues"][0]["models"]["bdm"]["rounds"]
+        .as_array()
+        .expect("rounds");
+    for (t, r) in got.iter().enumerate() {
+        let w = want[t + 1]["forecast"].as_f64().expect("forecast");
+        assert!(
+            (r["forecast"].as_f64().expect("f") - w).abs() < 1e-6,
+            "round {}",
+            t + 1
+        );
+        assert!(
+            (r["positions"]["belgium"].as_f64().expect("p")
+                - want[t + 1]["positions"]["Belgium"].as_f64().expect("p"))
+            .abs()
+                < 1e-6
+        );
+    }
+    assert_eq!(
+        v["issues"][0]["models"].as_object().map(|m| m.len()),
+        Some(1)
+    );
+}
+
+#[test]
+fn rounds_flag_sets_the_trace_length() {
+    let v = json_of(&["forecast", "--model", "bdm", "--rounds", "3"]);
+    assert_eq!(
+        v["issues"][0]["models"]["bdm"]["rounds"]
+            .as_array()
+            .map(Vec::len),
+        Some(3)
+    );
+}
+
+#[test]
+fn unknown_model_is_an_error() {
+    Command::cargo_bin("detente")
+        .expect("binary")
+        .args(["forecast", "--model", "oracle"])
+        .assert()
+        .failure();
+}
