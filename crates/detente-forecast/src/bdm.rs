@@ -87,74 +87,110 @@ enum Move {
 }
 
 /// Scratch state for one issue, reused across rounds (no allocation per inner step).
+///
+/// `P(i, j)` needs `Σ_k max(0, w_k (f_k(x_j) − f_k(x_i)))` with `f_k(y) = d(x_k, y)^{r_k}`. The
+/// term is positive exactly for voters closer to `x_i` than to `x_j`, i.e. on `i`'s side of the
+/// midpoint; with voters sorted by position that set is a prefix or a suffix. So per target
+/// position `a` we keep prefix sums `C_a[m] = Σ_{t<m} w_{(t)} f_{(t)}(x_a)` over voters in
+/// position order, and every `P(i, j)` is two binary searches and four lookups: O(n² log n)
+/// per phase instead of O(n³).
 struct Work {
     n: usize,
-    /// `dr[k*n + a] = d(x_k, x_a)^{r_k}`.
-    dr: Vec<f64>,
-    /// `p[i*n + j] = P(i, j)`.
-    p: Vec<f64>,
     w: Vec<f64>,
     r: Vec<f64>,
-    sorted: Vec<f64>,
+    order: Vec<usize>,
+    xs: Vec<f64>,
+    /// `cpre[a * (n + 1) + m]`: prefix sums over voters in position order, see above.
+    cpre: Vec<f64>,
+    row: Vec<f64>,
+    z: f64,
+    normaliser: Normaliser,
 }
 
 impl Work {
     fn new(n: usize) -> Self {
         Work {
             n,
-            dr: vec![0.0; n * n],
-            p: vec![0.0; n * n],
             w: vec![0.0; n],
             r: vec![1.0; n],
-            sorted: vec![0.0; n],
+            order: (0..n).collect(),
+            xs: vec![0.0; n],
+            cpre: vec![0.0; n * (n + 1)],
+            row: vec![0.0; n],
+            z: 0.0,
+            normaliser: Normaliser::Grand,
         }
     }
 
-    /// Fills `dr` and `p` for positions `x` with exponents `self.r` (MODEL.md §1–§2).
-    fn probabilities(&mut self, x: &[f64], range: f64, normaliser: Normaliser) {
+    /// Prepares `P` for positions `x` with exponents `self.r` (MODEL.md §1–§2).
+    fn prepare(&mut self, x: &[f64], range: f64, normaliser: Normaliser) {
         let n = self.n;
+        self.normaliser = normaliser;
         let inv = if range > 0.0 { 1.0 / range } else { 0.0 };
-        for k in 0..n {
-            let rk = self.r[k];
-            let row = &mut self.dr[k * n..(k + 1) * n];
-            for a in 0..n {
-                let d = (x[k] - x[a]).abs() * inv;
-                row[a] = if rk == 1.0 { d } else { d.powf(rk) };
-            }
+        self.order.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+        for (t, &k) in self.order.iter().enumerate() {
+            self.xs[t] = x[k];
         }
-        // Grand normaliser Z = Σ_k w_k Σ_a Σ_b |dr_kb − dr_ka|, each inner double sum via one sort.
-        let mut z = 0.0;
+        let f = |k: usize, a: usize, r: &[f64]| {
+            let d = (x[k] - x[a]).abs() * inv;
+            if r[k] == 1.0 {
+                d
+            } else {
+                d.powf(r[k])
+            }
+        };
+        for a in 0..n {
+            let base = a * (n + 1);
+            let mut acc = 0.0;
+            for t in 0..n {
+                let k = self.order[t];
+                self.cpre[base + t] = acc;
+                acc += self.w[k] * f(k, a, &self.r);
+            }
+            self.cpre[base + n] = acc;
+        }
+        // Grand normaliser Z = Σ_k w_k Σ_a Σ_b |f_k(x_b) − f_k(x_a)|, each double sum via one sort.
+        self.z = 0.0;
         if normaliser == Normaliser::Grand {
             for k in 0..n {
-                self.sorted.copy_from_slice(&self.dr[k * n..(k + 1) * n]);
-                self.sorted.sort_by(|a, b| a.total_cmp(b));
+                for a in 0..n {
+                    self.row[a] = f(k, a, &self.r);
+                }
+                self.row.sort_by(|a, b| a.total_cmp(b));
                 let mut s = 0.0;
-                for (idx, v) in self.sorted.iter().enumerate() {
+                for (idx, v) in self.row.iter().enumerate() {
                     s += v * (2.0 * idx as f64 - (n as f64 - 1.0));
                 }
-                z += self.w[k] * 2.0 * s;
+                self.z += self.w[k] * 2.0 * s;
             }
         }
-        for i in 0..n {
-            for j in 0..n {
-                if x[i] == x[j] {
-                    self.p[i * n + j] = 0.0;
-                    continue;
-                }
-                let (mut pos, mut abs) = (0.0, 0.0);
-                for k in 0..n {
-                    let v = self.w[k] * (self.dr[k * n + j] - self.dr[k * n + i]);
-                    if v > 0.0 {
-                        pos += v;
-                    }
-                    abs += v.abs();
-                }
-                let den = match normaliser {
-                    Normaliser::Grand => z,
-                    Normaliser::PerPair => abs,
-                };
-                self.p[i * n + j] = if den > 0.0 { pos / den } else { 0.0 };
-            }
+    }
+
+    /// `P(i, j)`: the probability that `i` prevails against `j` (0 when they coincide).
+    fn prob(&self, x: &[f64], i: usize, j: usize) -> f64 {
+        if x[i] == x[j] {
+            return 0.0;
+        }
+        let n = self.n;
+        let mid = 0.5 * (x[i] + x[j]);
+        let lo = self.xs.partition_point(|&v| v < mid);
+        let hi = self.xs.partition_point(|&v| v <= mid);
+        let ci = &self.cpre[i * (n + 1)..(i + 1) * (n + 1)];
+        let cj = &self.cpre[j * (n + 1)..(j + 1) * (n + 1)];
+        let (pos, neg) = if x[i] < x[j] {
+            (cj[lo] - ci[lo], (ci[n] - ci[hi]) - (cj[n] - cj[hi]))
+        } else {
+            ((cj[n] - cj[hi]) - (ci[n] - ci[hi]), ci[lo] - cj[lo])
+        };
+        let (pos, neg) = (pos.max(0.0), neg.max(0.0));
+        let den = match self.normaliser {
+            Normaliser::Grand => self.z,
+            Normaliser::PerPair => pos + neg,
+        };
+        if den > 0.0 {
+            pos / den
+        } else {
+            0.0
         }
     }
 }
@@ -202,13 +238,13 @@ impl Bdm {
             }
             // §4: dangers with every exponent 1, then new exponents all at once.
             work.r.iter_mut().for_each(|r| *r = 1.0);
-            work.probabilities(&x, range, prm.normaliser);
+            work.prepare(&x, range, prm.normaliser);
             for i in 0..n {
                 let mut r_i = 0.0;
                 for j in 0..n {
                     if j != i {
                         let delta = (x[j] - x[i]).abs() / range;
-                        r_i += eu(work.p[j * n + i], s[i], delta, 1.0, prm.q);
+                        r_i += eu(work.prob(&x, j, i), s[i], delta, 1.0, prm.q);
                     }
                 }
                 danger[i] = r_i;
@@ -227,7 +263,7 @@ impl Bdm {
                 *r = (1.0 - rho / 3.0) / (1.0 + rho / 3.0);
             }
             // §5: offers with the new exponents, all on the same snapshot.
-            work.probabilities(&x, range, prm.normaliser);
+            work.prepare(&x, range, prm.normaliser);
             for i in 0..n {
                 let ri = work.r[i];
                 let mut best = Move::Stay;
@@ -236,8 +272,8 @@ impl Bdm {
                         continue;
                     }
                     let delta = (x[j] - x[i]).abs() / range;
-                    let a = eu(work.p[i * n + j], s[j], delta, ri, prm.q);
-                    let b = eu(work.p[j * n + i], s[i], delta, ri, prm.q);
+                    let a = eu(work.prob(&x, i, j), s[j], delta, ri, prm.q);
+                    let b = eu(work.prob(&x, j, i), s[i], delta, ri, prm.q);
                     let offer = if b > a && a > 0.0 {
                         Move::Confront(j)
                     } else if b > 0.0 && 0.0 > a && b > a.abs() {
@@ -385,6 +421,67 @@ impl Model for Bdm {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The O(n³) definition of `P(i, j)` (MODEL.md §2), to check the prefix-sum version.
+    #[allow(clippy::needless_range_loop)]
+    fn brute(
+        x: &[f64],
+        w: &[f64],
+        r: &[f64],
+        range: f64,
+        norm: Normaliser,
+        i: usize,
+        j: usize,
+    ) -> f64 {
+        if x[i] == x[j] {
+            return 0.0;
+        }
+        let n = x.len();
+        let f = |k: usize, a: usize| ((x[k] - x[a]).abs() / range).powf(r[k]);
+        let mut z = 0.0;
+        for k in 0..n {
+            for a in 0..n {
+                for b in 0..n {
+                    z += (w[k] * (f(k, b) - f(k, a))).abs();
+                }
+            }
+        }
+        let (mut pos, mut abs) = (0.0, 0.0);
+        for k in 0..n {
+            let v = w[k] * (f(k, j) - f(k, i));
+            pos += v.max(0.0);
+            abs += v.abs();
+        }
+        pos / if norm == Normaliser::Grand { z } else { abs }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn prefix_sum_probabilities_equal_the_definition(
+            x in proptest::collection::vec(0.0f64..10.0, 2..9),
+            seed in 0u64..1000,
+        ) {
+            let n = x.len();
+            // A few tied positions make the midpoint cases real.
+            let x: Vec<f64> = x.iter().enumerate().map(|(k, v)| if k % 3 == 2 { x[0] } else { v.round() }).collect();
+            let w: Vec<f64> = (0..n).map(|k| 0.1 + ((seed as usize + 7 * k) % 10) as f64 / 10.0).collect();
+            let r: Vec<f64> = (0..n).map(|k| 0.5 + ((seed as usize * 3 + k) % 4) as f64 / 2.0).collect();
+            let range = 10.0;
+            for norm in [Normaliser::Grand, Normaliser::PerPair] {
+                let mut wk = Work::new(n);
+                wk.w.copy_from_slice(&w);
+                wk.r.copy_from_slice(&r);
+                wk.prepare(&x, range, norm);
+                for i in 0..n {
+                    for j in 0..n {
+                        let want = brute(&x, &w, &r, range, norm, i, j);
+                        let got = wk.prob(&x, i, j);
+                        proptest::prop_assert!((got - want).abs() < 1e-12, "{norm:?} P({i},{j}) = {got} vs {want}");
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn eu_is_zero_at_distance_zero_with_q_one() {
