@@ -2,3 +2,4 @@
 //! then converts that into a [`crate`] scenario.
 pub mod bdm;
 pub mod genius;
+pub mod ktab;

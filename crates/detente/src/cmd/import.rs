@@ -45,7 +45,8 @@ pub fn import(
     let (scenario, warnings) = match fmt {
         From::Bdm => detente_core::import::bdm::import(bytes, &name)?,
         From::Toml => detente_core::format::parse_toml_bytes(bytes, &name)?,
-        From::Ktab | From::Genius => {
+        From::Ktab => detente_core::import::ktab::import(bytes, &name)?,
+        From::Genius => {
             return Err(CliError::Usage(format!(
                 "cannot import {name} as {fmt:?}: that importer is not part of this build yet"
             )))
