@@ -331,7 +331,7 @@ impl<'a> Decoder<'a> {
                 };
                 let hint = match closest(k, allowed) {
                     Some(c) => format!("; did you mean `{c}`?"),
-                    None => String::new(),
+                    None => ";".to_string(),
                 };
                 self.err(
                     span,

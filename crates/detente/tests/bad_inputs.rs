@@ -1,0 +1,79 @@
+//! The bad-input corpus in `tests/bad-inputs/`: every file must be rejected (exit 1, no panic)
+//! with an error naming the expected line and field. Each `NAME` has a sidecar `NAME.expect`
+//! with `line=N` (0: any), `field=F` (empty: any) and `contains=TEXT` (empty: any).
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn corpus() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/bad-inputs")
+}
+
+#[test]
+fn every_bad_input_is_rejected_with_a_located_error() {
+    let mut files: Vec<_> = std::fs::read_dir(corpus())
+        .expect("corpus")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e != "expect"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 30, "the corpus has {} files", files.len());
+    let mut failures = Vec::new();
+    for f in &files {
+        let expect = std::fs::read_to_string(format!("{}.expect", f.display()))
+            .expect("sidecar .expect file");
+        let get = |k: &str| {
+            expect
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("{k}=")))
+                .unwrap_or("")
+                .to_string()
+        };
+        let (line, field, contains) = (
+            get("line").parse::<u64>().unwrap_or(0),
+            get("field"),
+            get("contains"),
+        );
+        let out = Command::cargo_bin("detente")
+            .expect("binary")
+            .arg("validate")
+            .arg(f)
+            .arg("--json")
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let name = f
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("?")
+            .to_string();
+        if stderr.contains("panicked") {
+            failures.push(format!("{name}: panicked: {stderr}"));
+            continue;
+        }
+        if out.status.code() != Some(1) {
+            failures.push(format!("{name}: exit code {:?}", out.status.code()));
+            continue;
+        }
+        let v: Value = match serde_json::from_slice(&out.stdout) {
+            Ok(v) => v,
+            Err(e) => {
+                failures.push(format!("{name}: output is not JSON ({e})"));
+                continue;
+            }
+        };
+        let errors: Vec<Value> = match v["errors"].as_array() {
+            Some(e) => e.clone(),
+            None => vec![serde_json::json!({"message": v["error"], "line": 0, "field": ""})],
+        };
+        let ok = errors.iter().any(|e| {
+            (line == 0 || e["line"].as_u64() == Some(line))
+                && (field.is_empty() || e["field"].as_str() == Some(field.as_str()))
+                && e["message"].as_str().is_some_and(|m| m.contains(&contains))
+        });
+        if !ok {
+            failures.push(format!("{name}: expected line {line} field `{field}` containing `{contains}`, got {errors:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
