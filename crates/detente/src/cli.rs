@@ -36,6 +36,10 @@ pub enum Command {
     /// Forecast where each issue settles (mean, median, Nash, BDM).
     Forecast(cmd::forecast::Args),
     Analyze(cmd::analyze::Args),
+    /// Simulate many futures: probabilities of deal, interim, stalemate and breakdown.
+    Simulate(cmd::simulate::Args),
+    /// Rank the inputs by how much they move P(deal) and P(breakdown) (tornado).
+    Sensitivity(cmd::sensitivity::Args),
     /// Run one negotiation session (SAO, single-text mediation or shuttle talks).
     Negotiate(cmd::negotiate::Args),
 }
@@ -52,6 +56,8 @@ pub fn run() -> ExitCode {
         Command::Scenarios => cmd::scenarios::run(json),
         Command::Forecast(a) => cmd::forecast::run(&a, json),
         Command::Analyze(a) => cmd::analyze::run(&a, json),
+        Command::Simulate(a) => cmd::simulate::run(&a, json),
+        Command::Sensitivity(a) => cmd::sensitivity::run(&a, json),
         Command::Negotiate(a) => cmd::negotiate::run(&a, json),
     };
     match result {

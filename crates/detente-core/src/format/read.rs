@@ -639,6 +639,14 @@ impl<'a> Decoder<'a> {
             return None;
         };
         let field = self.field(t, key);
+        if let Some(tl) = item.as_table() {
+            let tab = Tab {
+                t: tl,
+                span,
+                path: field.clone(),
+            };
+            return self.param_table(tab, &field, scale);
+        }
         let Some(v) = item.as_value() else {
             self.err(
                 span,
@@ -690,6 +698,12 @@ impl<'a> Decoder<'a> {
             span: v.span(),
             path: field.to_string(),
         };
+        self.param_table(tab, field, scale)
+    }
+
+    /// A distribution written as a table (inline `{ low = …, high = … }` or a `[x.field]` section).
+    fn param_table(&mut self, tab: Tab, field: &str, scale: Option<&Issue>) -> Option<Param> {
+        let span = tab.span.clone();
         self.check_keys(&tab, &["value", "low", "mode", "high", "mean", "sd"]);
         let get = |d: &mut Self, k: &str| -> Option<f64> {
             let (item, _) = d.get(&tab, k)?;
@@ -705,7 +719,7 @@ impl<'a> Decoder<'a> {
             get(self, "sd"),
         );
         let bad = |d: &mut Self, msg: &str| {
-            d.err(v.span(), field, msg.to_string());
+            d.err(span.clone(), field, msg.to_string());
             None
         };
         let dist = match (low, mode.or(value), high, mean, sd) {

@@ -11,5 +11,7 @@ pub mod import;
 pub mod negotiate;
 pub mod new;
 pub mod scenarios;
+pub mod sensitivity;
 pub mod show;
+pub mod simulate;
 pub mod validate;

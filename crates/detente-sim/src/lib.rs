@@ -1,0 +1,39 @@
+//! Monte Carlo simulation: many futures of one scenario under its uncertainty, events and
+//! pressure, each classified as deal, interim, stalemate or breakdown, with the inputs that
+//! move the odds.
+//!
+//! One run draws every uncertain number, fires events by their probabilities, and runs the
+//! negotiation protocol (from `detente-negotiate`) segment by segment between event rounds.
+//! Runs are independent and seeded from (seed, run index), so results are bit-identical
+//! whatever the thread count. Definitions: `docs/outcomes.md`.
+#![deny(missing_docs)]
+
+mod classify;
+mod draw;
+mod run;
+mod stats;
+mod whatif;
+
+pub use classify::Class;
+pub use draw::{draw, param_paths};
+pub use run::{run_one, RunRecord};
+pub use stats::{sensitivity, simulate, Factor, IssueStat, Outcome, SimConfig, SimResult, Tornado};
+pub use whatif::{apply_overlay, apply_sets};
+
+/// Why a simulation could not run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SimError {
+    /// The scenario cannot be negotiated (no party, no issue, …).
+    #[error("cannot simulate this scenario: {0}")]
+    Negotiation(String),
+    /// A `--set` path or value, or an overlay, is invalid.
+    #[error("{0}")]
+    WhatIf(String),
+    /// The scenario after a what-if change is invalid.
+    #[error("the changed scenario is invalid:\n{0}")]
+    Invalid(detente_core::Problems),
+    /// The thread pool could not be built.
+    #[error("cannot start {0} threads")]
+    Threads(usize),
+}

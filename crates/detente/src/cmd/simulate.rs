@@ -1,0 +1,243 @@
+//! `detente simulate [FILE]`: probabilities of deal / interim / stalemate / breakdown over many futures.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use detente_core::{format_number, Scenario};
+use detente_negotiate::scenario::ProtocolKind;
+use detente_sim::{apply_overlay, apply_sets, Class, SimConfig, SimError, SimResult};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::{json, Map, Value};
+
+use crate::cli::CmdResult;
+use crate::load::{load, Source};
+use crate::render::{print_json, print_text, table, CliError};
+
+/// Arguments of `detente simulate`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The scenario.
+    #[command(flatten)]
+    pub source: Source,
+    /// Number of simulated futures.
+    #[arg(long, default_value_t = 1000)]
+    pub runs: usize,
+    /// Master seed: the same seed gives the same result, whatever the thread count.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Negotiation protocol (default: the scenario's, e.g. shuttle talks through the mediator).
+    #[arg(long, value_parser = ["sao", "mediated", "shuttle"])]
+    pub protocol: Option<String>,
+    /// Override one input, e.g. `--set actors.israel.capability=0.2` (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+    /// Apply a scenario overlay (a partial TOML that patches the scenario).
+    #[arg(long, value_name = "OVERLAY")]
+    pub overlay: Option<PathBuf>,
+    /// Also simulate the scenario with this overlay and show both side by side.
+    #[arg(long, value_name = "OVERLAY")]
+    pub compare: Option<PathBuf>,
+}
+
+/// Turns a simulation error into a CLI error.
+pub fn sim_err(e: SimError) -> CliError {
+    match e {
+        SimError::Invalid(problems) => CliError::Load(detente_core::LoadError::Invalid {
+            file: "the changed scenario".into(),
+            source_text: String::new(),
+            problems,
+        }),
+        other => CliError::Usage(other.to_string()),
+    }
+}
+
+/// Reads and applies an overlay file.
+pub fn overlay(s: &Scenario, path: &std::path::Path) -> Result<Scenario, CliError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))?;
+    apply_overlay(s, &text, &path.display().to_string()).map_err(sim_err)
+}
+
+/// A progress bar on stderr when it is a terminal and the output is for people; hidden otherwise.
+pub fn progress(len: u64, json: bool, what: &str) -> ProgressBar {
+    if json || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} ({eta})") {
+        pb.set_style(style);
+    }
+    pb.set_message(what.to_string());
+    pb
+}
+
+/// The `simulate --json` document.
+pub fn result_json(s: &Scenario, r: &SimResult) -> Value {
+    let outcomes: Map<String, Value> = r
+        .outcomes
+        .iter()
+        .map(|(c, o)| {
+            (
+                c.as_str().to_string(),
+                json!({"p": o.p, "ci": o.ci, "count": o.count, "runs_for_1pct": o.runs_for_1pct}),
+            )
+        })
+        .collect();
+    let issues: Map<String, Value> = r
+        .issues
+        .iter()
+        .zip(&s.issues)
+        .map(|(st, is)| {
+            let mut v = json!({"mean": st.mean, "p10": st.p10, "p90": st.p90, "n": st.n});
+            if is.is_discrete() {
+                v["p10_label"] = json!(st.p10.map(|x| is.label(x)));
+                v["p90_label"] = json!(st.p90.map(|x| is.label(x)));
+            }
+            (st.id.clone(), v)
+        })
+        .collect();
+    json!({
+        "runs": r.runs,
+        "seed": r.seed,
+        "outcomes": outcomes,
+        "issues": issues,
+        "mean_rounds": r.mean_rounds,
+        "utilities": r.utilities.iter().map(|(a, u)| (a.clone(), json!(u))).collect::<Map<String, Value>>(),
+        "events_fired": r.events.iter().map(|(e, p)| (e.clone(), json!(p))).collect::<Map<String, Value>>(),
+        "runs_for_1pct": r.runs_for_1pct,
+    })
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", 100.0 * x)
+}
+
+fn simulate(s: &Scenario, a: &Args, json: bool, label: &str) -> Result<SimResult, CliError> {
+    let cfg = SimConfig {
+        runs: a.runs,
+        seed: a.seed,
+        threads: a.threads,
+        protocol: a.protocol.as_deref().and_then(ProtocolKind::parse),
+    };
+    let pb = progress(a.runs as u64, json, label);
+    let r = detente_sim::simulate(s, &cfg, &|| pb.inc(1)).map_err(sim_err)?;
+    pb.finish_and_clear();
+    Ok(r)
+}
+
+/// Runs the simulation.
+pub fn run(a: &Args, json: bool) -> CmdResult {
+    if a.runs == 0 {
+        return Err(CliError::Usage("--runs must be at least 1".into()));
+    }
+    let loaded = load(&a.source)?;
+    loaded.print_warnings(json);
+    let mut s = apply_sets(&loaded.scenario, &a.sets).map_err(sim_err)?;
+    if let Some(o) = &a.overlay {
+        s = overlay(&s, o)?;
+    }
+    let r = simulate(&s, a, json, "simulating")?;
+    let variant = match &a.compare {
+        Some(o) => {
+            let v = overlay(&s, o)?;
+            Some((
+                o.display().to_string(),
+                simulate(&v, a, json, "simulating variant")?,
+                v,
+            ))
+        }
+        None => None,
+    };
+    if json {
+        let mut doc = result_json(&s, &r);
+        if let Some((name, vr, vs)) = &variant {
+            doc["compare"] = json!({"overlay": name, "result": result_json(vs, vr)});
+        }
+        print_json(&doc);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut out = format!(
+        "{}: {} simulated futures (seed {})\n",
+        loaded.name, r.runs, r.seed
+    );
+    let mut header = vec!["outcome", "probability", "95% interval"];
+    if variant.is_some() {
+        header.extend(["variant", "variant 95% interval", "change"]);
+    }
+    let mut t = table(&header);
+    for (c, o) in &r.outcomes {
+        let mut row = vec![
+            c.as_str().to_string(),
+            pct(o.p),
+            format!("{} – {}", pct(o.ci[0]), pct(o.ci[1])),
+        ];
+        if let Some((_, vr, _)) = &variant {
+            let vo = vr
+                .outcomes
+                .iter()
+                .find(|(k, _)| k == c)
+                .map(|(_, o)| *o)
+                .unwrap_or(*o);
+            row.extend([
+                pct(vo.p),
+                format!("{} – {}", pct(vo.ci[0]), pct(vo.ci[1])),
+                format!("{:+.1} pts", 100.0 * (vo.p - o.p)),
+            ]);
+        }
+        t.add_row(row);
+    }
+    out.push_str(&format!("{t}\n"));
+    if let Some((name, _, _)) = &variant {
+        out.push_str(&format!("variant: {name}\n"));
+    }
+    let mut t = table(&["issue", "settled in", "mean", "10th pct", "90th pct"]);
+    for (st, is) in r.issues.iter().zip(&s.issues) {
+        let show = |x: Option<f64>| match x {
+            Some(v) if is.is_discrete() => is.label(v),
+            Some(v) => format_number(v),
+            None => "–".into(),
+        };
+        let mean = match st.mean {
+            Some(m) if is.is_discrete() => format!("{} ({})", format_number(m), is.label(m)),
+            m => show(m),
+        };
+        t.add_row(vec![
+            st.id.clone(),
+            format!("{} runs", st.n),
+            mean,
+            show(st.p10),
+            show(st.p90),
+        ]);
+    }
+    out.push_str(&format!(
+        "\nSettled values (deals and interim packages)\n{t}\n"
+    ));
+    let parties: Vec<String> = r
+        .utilities
+        .iter()
+        .map(|(a, u)| format!("{a} {}", format_number(*u)))
+        .collect();
+    out.push_str(&format!(
+        "\nMean round of agreement: {}; mean utility: {}\nRuns needed for ±1 point on every probability: {}{}",
+        r.mean_rounds.map(format_number).unwrap_or_else(|| "–".into()),
+        parties.join(", "),
+        r.runs_for_1pct,
+        if r.runs >= r.runs_for_1pct { " (met)" } else { " (use more --runs)" }
+    ));
+    let deal = r.p(Class::Deal);
+    out.push_str(&format!(
+        "\nMost likely: {}",
+        r.outcomes
+            .iter()
+            .max_by(|a, b| a.1.p.total_cmp(&b.1.p))
+            .map(|(c, _)| c.as_str())
+            .unwrap_or("deal")
+    ));
+    let _ = deal;
+    print_text(&out);
+    Ok(ExitCode::SUCCESS)
+}
