@@ -40,6 +40,8 @@ pub enum Command {
     Simulate(cmd::simulate::Args),
     /// Rank the inputs by how much they move P(deal) and P(breakdown) (tornado).
     Sensitivity(cmd::sensitivity::Args),
+    /// Write a report (self-contained HTML with charts, or Markdown) of everything above.
+    Report(cmd::report::Args),
     /// Run one negotiation session (SAO, single-text mediation or shuttle talks).
     Negotiate(cmd::negotiate::Args),
 }
@@ -58,6 +60,7 @@ pub fn run() -> ExitCode {
         Command::Analyze(a) => cmd::analyze::run(&a, json),
         Command::Simulate(a) => cmd::simulate::run(&a, json),
         Command::Sensitivity(a) => cmd::sensitivity::run(&a, json),
+        Command::Report(a) => cmd::report::run(&a, json),
         Command::Negotiate(a) => cmd::negotiate::run(&a, json),
     };
     match result {

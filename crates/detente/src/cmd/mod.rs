@@ -10,6 +10,7 @@ pub mod forecast;
 pub mod import;
 pub mod negotiate;
 pub mod new;
+pub mod report;
 pub mod scenarios;
 pub mod sensitivity;
 pub mod show;
