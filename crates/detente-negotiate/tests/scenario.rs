@@ -120,7 +120,12 @@ fn red_lines_veto_outcomes() {
 
 #[test]
 fn huge_discretisations_are_capped() {
+    // One continuous issue of the built-in scenario, copied ten times.
     let mut s = detente_core::builtin::muscat();
+    s.issues.truncate(1);
+    s.stances.retain(|st| st.issue == 0);
+    s.events.clear();
+    s.outcomes = Default::default();
     let base = s.issues[0].clone();
     let party = s.parties().next().unwrap();
     let stance = s
