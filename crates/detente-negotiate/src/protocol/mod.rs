@@ -139,6 +139,17 @@ impl Deadline {
     }
 }
 
+/// Maps a float to a `u64` whose unsigned order is the float's total order (0.0 and −0.0 equal).
+fn ordered_bits(x: f64) -> u64 {
+    let x = if x == 0.0 { 0.0 } else { x };
+    let b = x.to_bits();
+    if b >> 63 == 1 {
+        !b
+    } else {
+        b | (1 << 63)
+    }
+}
+
 /// One party's outcomes ranked by its utility, best first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ranked {
@@ -149,17 +160,22 @@ pub struct Ranked {
 impl Ranked {
     /// Ranks every outcome of `space` under `u` (vetoed outcomes last).
     pub fn new(space: &OutcomeSpace, u: &AdditiveUtility) -> Self {
-        let mut items: Vec<(f64, OutcomeId)> = u
-            .all_utilities(space)
-            .into_iter()
+        // Sort integer keys (utility descending in its total order, then outcome ascending):
+        // much faster than a float comparator, same order for the finite and −∞ utilities here.
+        let utils = u.all_utilities(space);
+        let mut keys: Vec<u128> = utils
+            .iter()
             .enumerate()
-            .map(|(o, v)| (v, o as OutcomeId))
+            .map(|(o, &v)| (u128::from(!ordered_bits(v)) << 64) | o as u128)
             .collect();
-        items.sort_unstable_by(|a, b| {
-            b.0.partial_cmp(&a.0)
-                .unwrap_or(std::cmp::Ordering::Equal)
-                .then(a.1.cmp(&b.1))
-        });
+        keys.sort_unstable();
+        let items = keys
+            .into_iter()
+            .map(|k| {
+                let o = k as u64;
+                (utils[o as usize], o as OutcomeId)
+            })
+            .collect();
         Ranked { items }
     }
 

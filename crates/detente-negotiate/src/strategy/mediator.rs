@@ -96,11 +96,9 @@ impl MediatorStrategy for LearningMediator {
             .collect();
         let mut best: Option<(f64, OutcomeId)> = None;
         for o in 0..view.space.cardinality() {
-            if self.proposed.contains(&o) {
-                continue;
-            }
             let score: f64 = cols.iter().map(|c| c[o as usize]).product();
-            if best.map(|(b, _)| score > b).unwrap_or(true) {
+            // Only a candidate that would win needs the (hashing) check against past proposals.
+            if best.map(|(b, _)| score > b).unwrap_or(true) && !self.proposed.contains(&o) {
                 best = Some((score, o));
             }
         }
