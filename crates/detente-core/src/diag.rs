@@ -135,6 +135,33 @@ pub fn offset_of(src: &str, line: usize, column: usize) -> Option<usize> {
     None
 }
 
+/// The text of `bytes` without a leading UTF-8 byte-order mark, or an error locating the first
+/// byte that is not UTF-8.
+pub fn decode_utf8<'b>(bytes: &'b [u8], file: &str) -> Result<&'b str, LoadError> {
+    let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(b).map_err(|e| {
+        let good = e.valid_up_to();
+        let (line, column) = line_col(&String::from_utf8_lossy(&b[..good]), good);
+        let mut problems = Problems::new();
+        problems.push(
+            Problem::error(
+                file,
+                "",
+                format!(
+                    "not valid UTF-8 (bad byte 0x{:02x} at offset {good}); save the file as UTF-8",
+                    b[good]
+                ),
+            )
+            .at(line, column),
+        );
+        LoadError::Invalid {
+            file: file.into(),
+            source_text: String::from_utf8_lossy(b).into_owned(),
+            problems,
+        }
+    })
+}
+
 /// Several problems found in one input; an error if any of them is an error.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Problems {

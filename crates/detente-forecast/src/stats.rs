@@ -1,5 +1,35 @@
 //! Small shared statistics: weighted mean and weighted median over actors.
 
+use crate::model::{Forecast, ForecastError, ForecastInput};
+
+/// A static model's forecast: `stat(positions, weights c·s, status quo)` on every issue.
+pub fn per_issue(
+    model: &'static str,
+    input: &ForecastInput,
+    stat: fn(&[f64], &[f64], f64) -> f64,
+) -> Result<Forecast, ForecastError> {
+    input.check()?;
+    let outcomes = input
+        .issues
+        .iter()
+        .map(|is| {
+            let w: Vec<f64> = input
+                .capability
+                .iter()
+                .zip(&is.salience)
+                .map(|(c, s)| c * s)
+                .collect();
+            stat(&is.position, &w, is.status_quo)
+        })
+        .collect();
+    Ok(Forecast {
+        model,
+        outcomes,
+        rounds: Vec::new(),
+        diagnostics: Vec::new(),
+    })
+}
+
 /// Σ w·x / Σ w, or `fallback` when the weights sum to zero.
 pub fn weighted_mean(x: &[f64], w: &[f64], fallback: f64) -> f64 {
     let (mut num, mut den) = (0.0, 0.0);

@@ -29,25 +29,7 @@ impl SpanMap {
 
 /// Like [`parse_toml`], for raw bytes: non-UTF-8 input is rejected with the location of the first bad byte.
 pub fn parse_toml_bytes(bytes: &[u8], file: &str) -> Result<(Scenario, Problems), LoadError> {
-    match std::str::from_utf8(bytes) {
-        Ok(src) => parse_toml(src, file),
-        Err(e) => {
-            let good = e.valid_up_to();
-            let text = String::from_utf8_lossy(bytes).into_owned();
-            let (line, column) =
-                crate::diag::line_col(&String::from_utf8_lossy(&bytes[..good]), good);
-            let mut problems = Problems::new();
-            problems.push(
-                Problem::error(file, "", format!("the file is not valid UTF-8 (bad byte 0x{:02x} at offset {good}); save it as UTF-8", bytes[good]))
-                    .at(line, column),
-            );
-            Err(LoadError::Invalid {
-                file: file.to_string(),
-                source_text: text,
-                problems,
-            })
-        }
-    }
+    parse_toml(crate::diag::decode_utf8(bytes, file)?, file)
 }
 
 /// Parses and validates a scenario; returns it with its warnings, or every error found.

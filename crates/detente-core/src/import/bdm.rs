@@ -62,28 +62,7 @@ const COLUMNS: [(&str, &[&str]); 4] = [
 
 /// Parses a BDM CSV; returns the table and its warnings, or every error found.
 pub fn parse(bytes: &[u8], file: &str) -> Result<(BdmTable, Problems), LoadError> {
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t.strip_prefix('\u{feff}').unwrap_or(t),
-        Err(e) => {
-            let good = e.valid_up_to();
-            let (line, column) =
-                crate::diag::line_col(&String::from_utf8_lossy(&bytes[..good]), good);
-            let mut p = Problems::new();
-            p.push(
-                Problem::error(
-                    file,
-                    "",
-                    format!("not valid UTF-8 (bad byte at offset {good}); save the file as UTF-8"),
-                )
-                .at(line, column),
-            );
-            return Err(LoadError::Invalid {
-                file: file.into(),
-                source_text: String::from_utf8_lossy(bytes).into_owned(),
-                problems: p,
-            });
-        }
-    };
+    let text = crate::diag::decode_utf8(bytes, file)?;
     let mut problems = Problems::new();
     let fail = |problems: Problems| LoadError::Invalid {
         file: file.into(),

@@ -9,7 +9,7 @@
 use quick_xml::events::Event as XmlEvent;
 use quick_xml::Reader;
 
-use crate::diag::{line_col, LoadError, Problem, Problems};
+use crate::diag::{LoadError, Problem, Problems};
 use crate::import::bdm::slug;
 use crate::model::{Actor, Issue, Param, Role, Scenario, Shape, Stance};
 
@@ -61,28 +61,6 @@ pub struct KtabScenario {
 const MAX_DEPTH: usize = 32;
 const MAX_ACTORS: usize = 250;
 
-fn decode<'b>(bytes: &'b [u8], file: &str) -> Result<&'b str, LoadError> {
-    let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    std::str::from_utf8(b).map_err(|e| {
-        let good = e.valid_up_to();
-        let (line, column) = line_col(&String::from_utf8_lossy(&b[..good]), good);
-        let mut p = Problems::new();
-        p.push(
-            Problem::error(
-                file,
-                "",
-                format!("not valid UTF-8 (bad byte at offset {good}); save the file as UTF-8"),
-            )
-            .at(line, column),
-        );
-        LoadError::Invalid {
-            file: file.into(),
-            source_text: String::from_utf8_lossy(b).into_owned(),
-            problems: p,
-        }
-    })
-}
-
 /// Splits a CSV line the way KTAB's reader does: commas, trimmed fields, `"…"` quotes stripped.
 fn fields(line: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
@@ -106,7 +84,7 @@ fn fields(line: &str) -> Vec<(usize, String)> {
 
 /// Parses a KTAB SMP CSV.
 pub fn parse_csv(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
-    let text = decode(bytes, file)?;
+    let text = crate::diag::decode_utf8(bytes, file)?;
     let mut p = Problems::new();
     let err = |p: &mut Problems, line: usize, col: usize, field: &str, msg: String| {
         p.push(Problem::error(file, field, msg).at(line, col))
@@ -301,7 +279,7 @@ pub fn parse_csv(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
 
 /// Parses a KTAB SMP XML scenario.
 pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
-    let text = decode(bytes, file)?;
+    let text = crate::diag::decode_utf8(bytes, file)?;
     let mut p = Problems::new();
     let mut s = KtabScenario::default();
     let mut reader = Reader::from_str(text);

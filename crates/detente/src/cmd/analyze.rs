@@ -92,10 +92,8 @@ pub fn load_problem(src: &Source, steps: usize, json: bool) -> Result<Problem, C
             load_files(path, &profiles)?
         };
         if !json {
-            // warnings come from several files: print them located, one line each
-            for w in &warnings.items {
-                eprintln!("{w}");
-            }
+            // Warnings come from several files: printed located, one line each.
+            crate::render::print_problems(&warnings, "");
         }
         if g.profiles.is_empty() {
             return Err(CliError::Usage(format!(
