@@ -333,14 +333,8 @@ impl BdmTable {
         let mut s = Scenario::default();
         s.meta.title = title.to_string();
         s.meta.description = "Imported from a BDM / Predictioneer-style CSV (one issue).".into();
-        let mut used = std::collections::HashSet::new();
-        for r in &self.rows {
-            let mut id = slug(&r.actor);
-            let mut k = 2;
-            while !used.insert(id.clone()) {
-                id = format!("{}_{k}", slug(&r.actor));
-                k += 1;
-            }
+        let ids = super::unique_slugs(self.rows.iter().map(|r| r.actor.as_str()));
+        for (r, id) in self.rows.iter().zip(ids) {
             s.actors
                 .push(Actor::new(id, r.actor.clone(), Role::Party, r.capability));
         }

@@ -10,7 +10,6 @@ use quick_xml::events::Event as XmlEvent;
 use quick_xml::Reader;
 
 use crate::diag::{LoadError, Problem, Problems};
-use crate::import::bdm::slug;
 use crate::model::{Actor, Issue, Param, Role, Scenario, Shape, Stance};
 
 /// One KTAB actor.
@@ -591,24 +590,14 @@ impl KtabScenario {
             self.name.clone()
         };
         s.meta.description = self.description.clone();
-        let mut used = std::collections::HashSet::new();
-        for a in &self.actors {
-            let mut id = slug(&a.name);
-            let mut k = 2;
-            while !used.insert(id.clone()) {
-                id = format!("{}_{k}", slug(&a.name));
-                k += 1;
-            }
+        let ids = super::unique_slugs(self.actors.iter().map(|a| a.name.as_str()));
+        for (a, id) in self.actors.iter().zip(ids) {
             let mut actor = Actor::new(id, a.name.clone(), Role::Party, a.capability);
             actor.notes = a.description.clone();
             s.actors.push(actor);
         }
-        let mut used = std::collections::HashSet::new();
-        for (d, name) in self.dims.iter().enumerate() {
-            let mut id = slug(name);
-            while !used.insert(id.clone()) {
-                id = format!("{}_{d}", slug(name));
-            }
+        let dim_ids = super::unique_slugs(self.dims.iter().map(String::as_str));
+        for ((d, name), id) in self.dims.iter().enumerate().zip(dim_ids) {
             // KTAB has no status quo; the capability·salience-weighted mean position stands in for it.
             let (mut num, mut den) = (0.0, 0.0);
             for a in &self.actors {
