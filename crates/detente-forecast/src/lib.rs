@@ -11,6 +11,7 @@ pub mod median;
 pub mod model;
 pub mod nash;
 pub mod scenario;
+pub mod smp;
 pub mod stats;
 
 pub use bdm::{Bdm, BdmParams, BdmVariant, CompromiseChoice, Normaliser};
@@ -18,3 +19,4 @@ pub use mean::Mean;
 pub use median::Median;
 pub use model::{Forecast, ForecastError, ForecastInput, IssueInput, Model, Round};
 pub use nash::Nash;
+pub use smp::{Smp, SmpParams};
