@@ -111,7 +111,7 @@ fn small_examples_match_smpc_exactly() {
     let mut failures = Vec::new();
     for file in deterministic_examples(&exp) {
         if file.starts_with("dummyData-a") {
-            continue; // the scaling series: see `scaling_series_matches_smpc` (release only)
+            continue; // the scaling series: see `scaling_series_matches_smpc`
         }
         if let Err(e) = compare(&file, &exp["scenarios"][&file]) {
             failures.push(e);
@@ -153,9 +153,8 @@ fn stochastic_example_is_a_smoke_test() {
     assert_eq!(r, run("smpExample_restored.xml"));
 }
 
-/// The 40- and 80-actor examples; slow in debug builds, so run with `--release -- --ignored`.
+/// The 40- and 80-actor examples (smpc: 16 s and 154 s).
 #[test]
-#[ignore]
 fn scaling_series_matches_smpc() {
     let exp = expected();
     for file in ["dummyData-a040.csv", "dummyData-a080.csv"] {

@@ -31,7 +31,7 @@ fn muscat_forecast_follows_the_contract() {
     for is in issues {
         assert!(is["status_quo"].is_number());
         assert!(is["ensemble"].is_number());
-        for m in ["mean", "median", "nash", "bdm"] {
+        for m in ["mean", "median", "nash", "bdm", "smp"] {
             assert!(is["models"][m]["outcome"].is_number(), "{m} in {is}");
         }
         let rounds = is["models"]["bdm"]["rounds"]
@@ -104,4 +104,87 @@ fn unknown_model_is_an_error() {
         .args(["forecast", "--model", "oracle"])
         .assert()
         .failure();
+}
+
+#[test]
+fn ktab_csv_runs_the_smp_like_smpc() {
+    // dummyData_3Dim: smpc takes 10 turns; its final E[outcome] is in expected.json.
+    let v = json_of(&[
+        "forecast",
+        &shared("ktab/dummyData_3Dim.csv"),
+        "--model",
+        "smp",
+    ]);
+    let exp: Value = serde_json::from_str(
+        &std::fs::read_to_string(shared("ktab/expected.json")).expect("expected.json"),
+    )
+    .expect("json");
+    let want = &exp["scenarios"]["dummyData_3Dim.csv"]["final_expected_outcome"];
+    let issues = v["issues"].as_array().expect("issues");
+    assert_eq!(issues.len(), 3);
+    for (d, is) in issues.iter().enumerate() {
+        let smp = &is["models"]["smp"];
+        let got = smp["outcome"].as_f64().expect("outcome");
+        let w = want[d].as_f64().expect("number");
+        assert!((got - w).abs() < 0.05, "dim {d}: {got} vs {w}");
+        let rounds = smp["rounds"].as_array().expect("rounds");
+        assert_eq!(rounds.len(), 10, "smpc's turn count");
+        assert_eq!(rounds[0]["round"], 1);
+        assert_eq!(
+            rounds[0]["positions"].as_object().expect("positions").len(),
+            7
+        );
+    }
+}
+
+#[test]
+fn rounds_caps_the_smp_turns() {
+    let v = json_of(&[
+        "forecast",
+        &shared("ktab/SOE-Pol-Comp.csv"),
+        "--model",
+        "smp",
+        "--rounds",
+        "3",
+    ]);
+    let rounds = v["issues"][0]["models"]["smp"]["rounds"]
+        .as_array()
+        .expect("rounds");
+    assert_eq!(rounds.len(), 3);
+}
+
+#[test]
+fn a_bad_smp_setting_is_located() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let base = std::fs::read_to_string(format!(
+        "{}/../../scenarios/muscat-2026.toml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("muscat");
+    let text = format!("{base}\n[models.smp]\nparameters = {{ VotingRule = \"Majority\" }}\n");
+    let line = text.lines().count();
+    let path = dir.path().join("bad.toml");
+    std::fs::write(&path, &text).expect("write");
+    let out = Command::cargo_bin("detente")
+        .expect("binary")
+        .args([
+            "forecast",
+            path.to_str().expect("utf-8"),
+            "--model",
+            "smp",
+            "--json",
+        ])
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .or_else(|_| serde_json::from_slice(&out.stderr))
+        .expect("json error");
+    let e = &v["errors"][0];
+    assert_eq!(e["field"], "models.smp.parameters.VotingRule", "{v}");
+    assert_eq!(e["line"], line);
+    assert!(
+        e["message"].as_str().expect("msg").contains("PropCbc"),
+        "{v}"
+    );
 }

@@ -2,9 +2,11 @@
 //!
 //! See `docs/scenario-format.md` for the format itself.
 
+mod locate;
 mod read;
 mod write;
 
+pub use locate::locate;
 pub use read::{parse_toml, parse_toml_bytes, SpanMap};
 pub use write::to_toml;
 

@@ -3,18 +3,20 @@
 use std::process::ExitCode;
 
 use clap::ValueEnum;
+use detente_core::diag::{Problem, Problems};
+use detente_core::LoadError;
 use detente_core::{format_number, Scenario};
 use detente_forecast::{
-    Bdm, BdmParams, BdmVariant, Forecast, ForecastInput, Mean, Median, Model, Nash,
+    Bdm, BdmParams, BdmVariant, Forecast, ForecastInput, Mean, Median, Model, Nash, Smp, SmpParams,
 };
 use serde_json::{json, Map, Value};
 
 use crate::cli::CmdResult;
-use crate::load::{load, Source};
+use crate::load::{load, Loaded, Source};
 use crate::render::{print_json, print_text, table, CliError};
 
 /// Every model id `forecast` knows, in display order.
-pub const MODELS: [&str; 4] = ["mean", "median", "nash", "bdm"];
+pub const MODELS: [&str; 5] = ["mean", "median", "nash", "bdm", "smp"];
 
 /// Which BDM capitulation rule to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -31,12 +33,12 @@ pub struct Args {
     /// The scenario (a TOML file, a BDM CSV, or a built-in name).
     #[command(flatten)]
     pub source: Source,
-    /// Models to run, comma-separated (mean, median, nash, bdm) or `all`.
+    /// Models to run, comma-separated (mean, median, nash, bdm, smp) or `all`.
     #[arg(long, value_delimiter = ',', default_value = "all")]
     pub model: Vec<String>,
-    /// Rounds for round-based models.
-    #[arg(long, default_value_t = 10)]
-    pub rounds: usize,
+    /// Rounds for BDM (default 10); for SMP, the most turns (default: its stopping rule, at most 100).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub rounds: Option<u32>,
     /// BDM capitulation rule.
     #[arg(long, value_enum, default_value = "corrected")]
     pub bdm_variant: Variant,
@@ -45,42 +47,87 @@ pub struct Args {
     pub trace: bool,
 }
 
-fn models(a: &Args) -> Result<Vec<Box<dyn Model>>, CliError> {
-    let mut ids: Vec<&str> = Vec::new();
-    for m in &a.model {
+/// The SMP with the scenario's `[models.smp]` settings; a bad setting is reported at its place.
+pub fn smp_model(loaded: &Loaded, max_turns: Option<usize>) -> Result<Smp, CliError> {
+    let s = &loaded.scenario;
+    let mut params = match s.models.get("smp") {
+        None => SmpParams::default(),
+        Some(v) => {
+            let bad = |field: &str, message: String| {
+                let mut p = Problem::error(&loaded.name, field, message);
+                if let Some(span) = detente_core::format::locate(&loaded.text, field) {
+                    p = p.spanned(&loaded.text, span);
+                }
+                let mut problems = Problems::new();
+                problems.push(p);
+                CliError::Load(LoadError::Invalid {
+                    file: loaded.name.clone(),
+                    source_text: loaded.text.clone(),
+                    problems,
+                })
+            };
+            let t = v.as_table().ok_or_else(|| {
+                bad(
+                    "models.smp",
+                    format!("expected a table of SMP settings, found {}", v.type_str()),
+                )
+            })?;
+            SmpParams::from_settings(t, s.actors.len(), |n| {
+                s.actors.iter().position(|a| a.id == n || a.name == n)
+            })
+            .map_err(|e| bad(&e.field, e.message))?
+        }
+    };
+    if let Some(t) = max_turns {
+        params.max_turns = t;
+    }
+    Ok(Smp::new(params))
+}
+
+/// The models `ids` names (`all` for every one), set up for `loaded`.
+pub fn build_models(
+    ids: &[String],
+    loaded: &Loaded,
+    rounds: Option<usize>,
+    variant: BdmVariant,
+) -> Result<Vec<Box<dyn Model>>, CliError> {
+    let mut chosen: Vec<&str> = Vec::new();
+    for m in ids {
         match m.as_str() {
-            "all" => ids.extend(MODELS),
-            m if MODELS.contains(&m) => {
-                ids.push(MODELS[MODELS.iter().position(|x| *x == m).unwrap_or(0)])
-            }
-            other => {
-                return Err(CliError::Usage(format!(
-                    "unknown model `{other}`; expected one of: {}, or all",
-                    MODELS.join(", ")
-                )))
-            }
+            "all" => chosen.extend(MODELS),
+            m => match MODELS.iter().find(|x| **x == m) {
+                Some(x) => chosen.push(x),
+                None => {
+                    return Err(CliError::Usage(format!(
+                        "unknown model `{m}`; expected one of: {}, or all",
+                        MODELS.join(", ")
+                    )))
+                }
+            },
         }
     }
-    ids.dedup();
-    let variant = match a.bdm_variant {
-        Variant::Corrected => BdmVariant::Corrected,
-        Variant::Replication => BdmVariant::Replication,
-    };
-    Ok(ids
+    let mut seen = Vec::new();
+    chosen.retain(|m| {
+        let fresh = !seen.contains(m);
+        seen.push(*m);
+        fresh
+    });
+    chosen
         .into_iter()
-        .map(|id| -> Box<dyn Model> {
-            match id {
+        .map(|id| -> Result<Box<dyn Model>, CliError> {
+            Ok(match id {
                 "mean" => Box::new(Mean),
                 "median" => Box::new(Median),
                 "nash" => Box::new(Nash),
+                "smp" => Box::new(smp_model(loaded, rounds)?),
                 _ => Box::new(Bdm::new(BdmParams {
-                    rounds: a.rounds,
+                    rounds: rounds.unwrap_or(BdmParams::default().rounds),
                     variant,
                     ..BdmParams::default()
                 })),
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Runs the chosen models on a scenario.
@@ -169,9 +216,13 @@ fn show(s: &Scenario, issue: usize, x: f64) -> String {
 
 /// Runs the forecast.
 pub fn run(a: &Args, json: bool) -> CmdResult {
-    let models = models(a)?;
     let loaded = load(&a.source)?;
     loaded.print_warnings(json);
+    let variant = match a.bdm_variant {
+        Variant::Corrected => BdmVariant::Corrected,
+        Variant::Replication => BdmVariant::Replication,
+    };
+    let models = build_models(&a.model, &loaded, a.rounds.map(|r| r as usize), variant)?;
     let s = &loaded.scenario;
     let (input, forecasts) = run_models(s, &models)?;
     if json {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use detente_core::{format_number, IssueKind, Scenario};
-use detente_forecast::{Bdm, BdmParams, Mean, Median, Model, Nash};
+use detente_forecast::BdmVariant;
 use detente_negotiate::analysis::analyze;
 use detente_negotiate::protocol::Actor as Who;
 use detente_negotiate::scenario::{RunSpec, ScenarioProblem, DEFAULT_STEPS};
@@ -13,10 +13,10 @@ use detente_sim::{SimConfig, SimResult};
 use serde_json::json;
 
 use crate::cli::CmdResult;
-use crate::cmd::forecast::{ensemble, run_models};
+use crate::cmd::forecast::{build_models, ensemble, run_models};
 use crate::cmd::new::write_new;
 use crate::cmd::simulate::{overlay, progress, sim_err};
-use crate::load::{load, Source};
+use crate::load::{load, Loaded, Source};
 use crate::render::{print_json, print_text, CliError};
 
 /// Arguments of `detente report`.
@@ -70,7 +70,8 @@ fn text(s: &Scenario, issue: usize, x: f64) -> String {
 }
 
 /// Builds every section that applies to `s`.
-pub fn build(s: &Scenario, a: &Args, json: bool) -> Result<ReportInput, CliError> {
+pub fn build(loaded: &Loaded, a: &Args, json: bool) -> Result<ReportInput, CliError> {
+    let s = &loaded.scenario;
     let mut r = ReportInput {
         title: s.meta.title.clone(),
         date: s.meta.date.clone(),
@@ -123,12 +124,7 @@ pub fn build(s: &Scenario, a: &Args, json: bool) -> Result<ReportInput, CliError
         })
         .collect();
     // Forecasts.
-    let models: Vec<Box<dyn Model>> = vec![
-        Box::new(Mean),
-        Box::new(Median),
-        Box::new(Nash),
-        Box::new(Bdm::new(BdmParams::default())),
-    ];
+    let models = build_models(&["all".to_string()], loaded, None, BdmVariant::default())?;
     let (input, fs) = run_models(s, &models)?;
     let mut trajectories = Vec::new();
     if let Some(bdm) = fs.iter().find(|f| f.model == "bdm") {
@@ -299,7 +295,7 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
     }
     let loaded = load(&a.source)?;
     loaded.print_warnings(json);
-    let input = build(&loaded.scenario, a, json)?;
+    let input = build(&loaded, a, json)?;
     let text = if a.format == "md" {
         detente_report::to_markdown(&input)
     } else {
