@@ -85,6 +85,9 @@ pub struct RunSpec {
     pub seed: u64,
     /// Protocol round from which shuttle parties may talk directly.
     pub direct_from: Option<u32>,
+    /// Protocol round at which the session is cut off unfinished (`None`: play to the
+    /// deadline); see [`crate::protocol::Deadline::stop`].
+    pub stop: Option<u32>,
 }
 
 impl RunSpec {
@@ -107,6 +110,7 @@ impl RunSpec {
                 .protocol
                 .direct_from_round
                 .map(|r| r.saturating_sub(1).saturating_mul(n)),
+            stop: None,
         }
     }
 }
@@ -240,14 +244,23 @@ impl ScenarioProblem {
                 })?);
         }
         let session = match spec.protocol {
-            ProtocolKind::Sao => Sao::new(spec.rounds).run(&self.domain, &mut parties),
-            ProtocolKind::Mediated => SingleText::new(spec.rounds).run(
-                &self.domain,
-                &mut parties,
-                &mut LearningMediator::new(spec.seed),
-            ),
+            ProtocolKind::Sao => {
+                let mut proto = Sao::new(spec.rounds);
+                proto.deadline.stop = spec.stop;
+                proto.run(&self.domain, &mut parties)
+            }
+            ProtocolKind::Mediated => {
+                let mut proto = SingleText::new(spec.rounds);
+                proto.deadline.stop = spec.stop;
+                proto.run(
+                    &self.domain,
+                    &mut parties,
+                    &mut LearningMediator::new(spec.seed),
+                )
+            }
             ProtocolKind::Shuttle => {
                 let mut proto = Shuttle::new(spec.rounds);
+                proto.deadline.stop = spec.stop;
                 proto.direct_from = spec.direct_from;
                 proto.run(
                     &self.domain,

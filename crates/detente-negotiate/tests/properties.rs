@@ -129,3 +129,56 @@ proptest! {
         }
     }
 }
+
+/// The reference ranking: every outcome sorted by utility descending, then outcome ascending.
+fn full_ranking(space: &OutcomeSpace, u: &AdditiveUtility) -> Vec<(f64, u64)> {
+    let all = u.all_utilities(space);
+    let mut items: Vec<(f64, u64)> = all
+        .iter()
+        .enumerate()
+        .map(|(o, &v)| (v, o as u64))
+        .collect();
+    items.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    items
+}
+
+proptest! {
+    /// The lazily sorted ranking answers every query, in any order, as a full sort would.
+    #[test]
+    fn lazy_ranking_agrees_with_a_full_sort(
+        sizes in prop::collection::vec(1usize..12, 1..5),
+        seed in any::<u64>(),
+        queries in prop::collection::vec((any::<bool>(), 0.0f64..1.2), 1..20),
+    ) {
+        use detente_negotiate::protocol::Ranked;
+        let issues = sizes
+            .iter()
+            .enumerate()
+            .map(|(k, &s)| Issue::discrete(format!("i{k}"), opts(s)))
+            .collect();
+        let space = OutcomeSpace::new(issues).unwrap();
+        // few distinct evaluation levels, so that ties are common
+        let mut x = seed;
+        let mut next = || { x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407); (x >> 60) as f64 / 16.0 };
+        let weights: Vec<f64> = sizes.iter().map(|_| 1.0 / sizes.len() as f64).collect();
+        let evals: Vec<Vec<f64>> = sizes.iter().map(|&s| (0..s).map(|_| next()).collect()).collect();
+        let mut u = AdditiveUtility::new(weights, evals);
+        u.vetoed = sizes.iter().map(|&s| (0..s).map(|_| next() > 0.9).collect()).collect();
+        let reference = full_ranking(&space, &u);
+        let ranked = Ranked::new(&space, &u);
+        prop_assert_eq!(ranked.len(), reference.len());
+        let worst = reference.iter().rev().find(|x| x.0.is_finite()).map(|x| x.0).unwrap_or(f64::NEG_INFINITY);
+        prop_assert_eq!(ranked.worst(), worst);
+        for (by_index, t) in queries {
+            if by_index {
+                let k = ((t / 1.2) * reference.len() as f64) as usize % reference.len();
+                prop_assert_eq!(ranked.get(k), reference[k]);
+            } else {
+                let count = reference.partition_point(|x| x.0 >= t);
+                prop_assert_eq!(ranked.count_at_least(t), count);
+                prop_assert_eq!(ranked.at_least(t), reference[count.saturating_sub(1)]);
+            }
+        }
+        prop_assert_eq!(ranked.best(), reference[0]);
+    }
+}

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use detente_core::format::{parse_toml, to_toml};
 use detente_core::import::genius::load_folder;
 use detente_negotiate::protocol::{Actor, Kind};
-use detente_negotiate::scenario::{run_scenario, ProtocolKind, RunSpec, ScenarioProblem};
+use detente_negotiate::scenario::{
+    run_scenario, ProtocolKind, RunSpec, ScenarioProblem, DEFAULT_STEPS,
+};
 use detente_negotiate::Domain;
 
 fn data(name: &str) -> PathBuf {
@@ -145,4 +147,46 @@ fn huge_discretisations_are_capped() {
     let p = ScenarioProblem::from_scenario(&s, 11).unwrap();
     assert!(p.domain.space.cardinality() <= detente_negotiate::scenario::MAX_OUTCOMES);
     assert!(p.domain.space.cardinality() >= 3u64.pow(10));
+}
+
+#[test]
+fn a_cut_off_session_is_the_start_of_the_full_one() {
+    let s = detente_core::builtin::muscat();
+    let prob = ScenarioProblem::from_scenario(&s, DEFAULT_STEPS).unwrap();
+    for protocol in [
+        ProtocolKind::Sao,
+        ProtocolKind::Mediated,
+        ProtocolKind::Shuttle,
+    ] {
+        for seed in 0..4 {
+            let spec = RunSpec {
+                protocol,
+                seed,
+                ..RunSpec::defaults_for(&s, 2)
+            };
+            let full = prob.run(&spec).unwrap();
+            for stop in [0, 1, 3, 6, spec.rounds - 1, spec.rounds + 5] {
+                let cut = prob
+                    .run(&RunSpec {
+                        stop: Some(stop),
+                        ..spec.clone()
+                    })
+                    .unwrap();
+                let msg = format!("{protocol:?} seed {seed} stop {stop}");
+                assert!(cut.rounds <= stop.max(1).min(spec.rounds), "{msg}");
+                assert_eq!(
+                    cut.session.trace[..],
+                    full.session.trace[..cut.session.trace.len()],
+                    "{msg}"
+                );
+                if full.rounds <= stop {
+                    assert_eq!(cut.session, full.session, "{msg}");
+                } else {
+                    assert_eq!(cut.agreement, None, "{msg}");
+                    assert_eq!(cut.walked_away, None, "{msg}");
+                    assert_eq!(cut.rounds, stop, "{msg}");
+                }
+            }
+        }
+    }
 }

@@ -147,10 +147,13 @@ pub fn run_one(
                     s.actors[a].batna.map(|b| b.value).unwrap_or(0.0);
             }
         }
+        let window = ((start - 1) * n, (end - 1) * n);
+        // Nothing after the window counts (the next segment replays the session under the new
+        // state), so the session is cut off at the window's end.
+        spec.stop = Some(window.1);
         let res = problem
             .run(&spec)
             .map_err(|e| SimError::Negotiation(e.to_string()))?;
-        let window = ((start - 1) * n, (end - 1) * n);
         let used = res.rounds.saturating_sub(1);
         if let Some(o) = res.agreement {
             if used < window.1 {

@@ -143,6 +143,193 @@ pub fn stream_utilities(tables: &[Vec<f64>], mut f: impl FnMut(f64)) {
     }
 }
 
+/// Like [`stream_utilities`] for several utilities over the same space at once: calls `f`
+/// with every party's utility of each outcome, in mixed-radix order. `tables[p]` are party
+/// `p`'s per-issue weight × evaluation tables; each value is bit-identical to
+/// [`stream_utilities`]'s.
+///
+/// # Panics
+/// If the parties' tables do not have the same shape.
+pub fn stream_utilities_many(tables: &[Vec<Vec<f64>>], mut f: impl FnMut(&[f64])) {
+    let Some(first) = tables.first() else {
+        return;
+    };
+    let n = first.len();
+    let radices: Vec<usize> = first.iter().map(Vec::len).collect();
+    assert!(
+        tables
+            .iter()
+            .all(|t| t.iter().map(Vec::len).eq(radices.iter().copied())),
+        "utility tables of different shapes"
+    );
+    if n == 0 || radices.contains(&0) {
+        return;
+    }
+    let m = tables.len();
+    let mut digits = vec![0usize; n];
+    // prefix[k * m + p] = party p's sum of tables[p][0..=k]
+    let mut prefix = vec![0.0f64; n * m];
+    for (p, t) in tables.iter().enumerate() {
+        let mut acc = 0.0;
+        for k in 0..n {
+            acc += t[k][0];
+            prefix[k * m + p] = acc;
+        }
+    }
+    let mut values = vec![0.0f64; m];
+    loop {
+        for j in 0..radices[n - 1] {
+            for (p, t) in tables.iter().enumerate() {
+                let base = if n >= 2 { prefix[(n - 2) * m + p] } else { 0.0 };
+                values[p] = base + t[n - 1][j];
+            }
+            f(&values);
+        }
+        let mut k = n - 1;
+        loop {
+            if k == 0 {
+                return;
+            }
+            k -= 1;
+            digits[k] += 1;
+            if digits[k] < radices[k] {
+                break;
+            }
+            digits[k] = 0;
+        }
+        for (p, t) in tables.iter().enumerate() {
+            let mut acc = if k == 0 { 0.0 } else { prefix[(k - 1) * m + p] };
+            for j in k..n {
+                let d = if j == n - 1 { 0 } else { digits[j] };
+                acc += t[j][d];
+                prefix[j * m + p] = acc;
+            }
+        }
+    }
+}
+
+/// The outcome maximising the product of several parties' utilities (the first in index order
+/// among equal products), skipping outcomes for which `skip` is true; `None` when every outcome
+/// is skipped. `tables[p]` are party `p`'s per-issue weight × evaluation tables; products are
+/// bit-identical to those of [`stream_utilities_many`]'s values.
+///
+/// When every table entry is ≥ 0 (a product can then only grow with each term) whole blocks
+/// of outcomes are pruned by an exact upper bound; otherwise every outcome is visited.
+pub fn argmax_product(
+    tables: &[Vec<Vec<f64>>],
+    mut skip: impl FnMut(OutcomeId) -> bool,
+) -> Option<(f64, OutcomeId)> {
+    let mut best: Option<(f64, OutcomeId)> = None;
+    let nonnegative = tables
+        .iter()
+        .flatten()
+        .flatten()
+        .all(|&v| v >= 0.0 && v.is_finite());
+    let Some(first) = tables.first().filter(|_| nonnegative) else {
+        let mut o: OutcomeId = 0;
+        stream_utilities_many(tables, |us| {
+            let score: f64 = us.iter().product();
+            if best.is_none_or(|(b, _)| score > b) && !skip(o) {
+                best = Some((score, o));
+            }
+            o += 1;
+        });
+        return best;
+    };
+    let n = first.len();
+    if n == 0 || first.iter().any(Vec::is_empty) {
+        return None;
+    }
+    // max_of[p][k]: party p's best entry on issue k.
+    let max_of: Vec<Vec<f64>> = tables
+        .iter()
+        .map(|t| {
+            t.iter()
+                .map(|v| v.iter().copied().fold(0.0, f64::max))
+                .collect()
+        })
+        .collect();
+    let mut stride = vec![1u64; n];
+    for k in (0..n - 1).rev() {
+        stride[k] = stride[k + 1] * first[k + 1].len() as u64;
+    }
+    let search = Search {
+        tables,
+        max_of: &max_of,
+        stride: &stride,
+    };
+    let mut sums = vec![0.0; tables.len() * (n + 1)];
+    search.visit(0, 0, &mut sums, &mut best, &mut skip);
+    best
+}
+
+/// Depth-first branch and bound over the issues, in outcome-index order.
+struct Search<'a> {
+    tables: &'a [Vec<Vec<f64>>],
+    max_of: &'a [Vec<f64>],
+    stride: &'a [u64],
+}
+
+impl Search<'_> {
+    /// Visits every option of issue `k` under the partial outcome `base`; `sums[k * m + p]` is
+    /// party p's left-to-right sum over issues before k.
+    fn visit(
+        &self,
+        k: usize,
+        base: OutcomeId,
+        sums: &mut [f64],
+        best: &mut Option<(f64, OutcomeId)>,
+        skip: &mut impl FnMut(OutcomeId) -> bool,
+    ) {
+        let m = self.tables.len();
+        let n = self.stride.len();
+        for j in 0..self.tables[0][k].len() {
+            let id = base + j as u64 * self.stride[k];
+            let mut bound = 1.0;
+            for p in 0..m {
+                let s = sums[k * m + p] + self.tables[p][k][j];
+                sums[(k + 1) * m + p] = s;
+                // the same left-to-right chain with the best remaining entries: rounding is
+                // monotone, so no completion of this partial outcome sums higher
+                let mut b = s;
+                for q in k + 1..n {
+                    b += self.max_of[p][q];
+                }
+                bound *= b;
+            }
+            if best.is_some_and(|(b, _)| bound <= b) {
+                continue;
+            }
+            if k + 1 == n {
+                // at a leaf the bound is the product itself
+                if !skip(id) {
+                    *best = Some((bound, id));
+                }
+            } else {
+                self.visit(k + 1, id, sums, best, skip);
+            }
+        }
+    }
+}
+
+/// The best and worst finite utilities over the whole space given per-issue weight ×
+/// evaluation tables, each bit-identical to the streamed utility of the outcome attaining it;
+/// `None` when no outcome has a finite utility.
+pub fn finite_range(tables: &[Vec<f64>]) -> Option<(f64, f64)> {
+    let (mut hi, mut lo) = (0.0f64, 0.0f64);
+    for t in tables {
+        let finite = || t.iter().copied().filter(|v| v.is_finite());
+        // Sums are formed left to right like the stream's, and rounding is monotone, so the
+        // per-issue extremes give the extreme sums exactly.
+        hi += finite().reduce(f64::max)?;
+        lo += finite().reduce(f64::min)?;
+    }
+    if tables.is_empty() {
+        return None;
+    }
+    Some((hi, lo))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +354,100 @@ mod tests {
         }
         // hand-computed: outcome (1, 2, 1) = 0.3 + 0.5 + 0.05
         assert!((all[11] - 0.85).abs() < 1e-12);
+    }
+
+    #[test]
+    fn streaming_many_matches_one_at_a_time() {
+        let space = OutcomeSpace::new(vec![
+            Issue::discrete("a", vec!["0".into(), "1".into(), "2".into()]),
+            Issue::discrete("b", vec!["0".into(), "1".into()]),
+            Issue::discrete("c", vec!["0".into(), "1".into(), "2".into(), "3".into()]),
+        ])
+        .unwrap();
+        let us = [
+            AdditiveUtility::new(
+                vec![0.1, 0.7, 0.2],
+                vec![
+                    vec![0.3, 0.9, 0.1],
+                    vec![1.0, 0.0],
+                    vec![0.5, 0.25, 0.125, 1.0],
+                ],
+            ),
+            AdditiveUtility::new(
+                vec![0.4, 0.3, 0.3],
+                vec![
+                    vec![0.0, 0.2, 1.0],
+                    vec![0.6, 0.7],
+                    vec![0.9, 0.3, 0.0, 0.1],
+                ],
+            ),
+        ];
+        let cols: Vec<Vec<f64>> = us.iter().map(|u| u.all_utilities(&space)).collect();
+        let tables: Vec<_> = us.iter().map(AdditiveUtility::tables).collect();
+        let mut o = 0;
+        stream_utilities_many(&tables, |v| {
+            assert_eq!(v.len(), 2);
+            for p in 0..2 {
+                assert_eq!(v[p].to_bits(), cols[p][o].to_bits());
+            }
+            o += 1;
+        });
+        assert_eq!(o, 24);
+        for (u, c) in us.iter().zip(&cols) {
+            let (hi, lo) = finite_range(&u.tables()).unwrap();
+            assert_eq!(hi, c.iter().copied().fold(f64::MIN, f64::max));
+            assert_eq!(lo, c.iter().copied().fold(f64::MAX, f64::min));
+        }
+    }
+
+    #[test]
+    fn argmax_product_matches_full_enumeration() {
+        // deterministic pseudo-random tables with ties and zeros
+        let mut x = 7u64;
+        let mut next = move || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((x >> 59) as f64) / 8.0
+        };
+        for radices in [vec![3, 2, 4], vec![5], vec![2, 3, 2, 3], vec![4, 4]] {
+            for parties in 1..4 {
+                let tables: Vec<Vec<Vec<f64>>> = (0..parties)
+                    .map(|_| {
+                        radices
+                            .iter()
+                            .map(|&r| (0..r).map(|_| next()).collect())
+                            .collect()
+                    })
+                    .collect();
+                let mut all = Vec::new();
+                stream_utilities_many(&tables, |us| all.push(us.iter().product::<f64>()));
+                for banned in [0usize, 1, 3] {
+                    // skip the `banned` best outcomes (first index among equals)
+                    let mut order: Vec<usize> = (0..all.len()).collect();
+                    order.sort_by(|&a, &b| all[b].total_cmp(&all[a]).then(a.cmp(&b)));
+                    let skipped: Vec<u64> = order[..banned.min(order.len())]
+                        .iter()
+                        .map(|&o| o as u64)
+                        .collect();
+                    let expect = order.get(banned).map(|&o| (all[o], o as u64));
+                    let got = argmax_product(&tables, |o| skipped.contains(&o));
+                    assert_eq!(got, expect, "{radices:?} {parties} {banned}");
+                }
+            }
+        }
+        // negative entries: full enumeration
+        let t = vec![vec![vec![-1.0, 2.0]], vec![vec![-3.0, 1.0]]];
+        assert_eq!(argmax_product(&t, |_| false), Some((3.0, 0)));
+    }
+
+    #[test]
+    fn finite_range_skips_vetoed_options() {
+        let mut u = AdditiveUtility::new(vec![0.5, 0.5], vec![vec![0.0, 1.0], vec![0.2, 0.8]]);
+        u.vetoed = vec![vec![false, true], vec![false, false]];
+        assert_eq!(finite_range(&u.tables()), Some((0.4, 0.1)));
+        u.vetoed = vec![vec![true, true], vec![false, false]];
+        assert_eq!(finite_range(&u.tables()), None);
     }
 
     #[test]

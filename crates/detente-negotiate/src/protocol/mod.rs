@@ -5,11 +5,12 @@
 //! Strategies only ever see a [`View`]: their own utility, the outcome space, and the messages
 //! addressed to them.
 
+use std::cell::RefCell;
 use std::time::{Duration, Instant};
 
 use crate::domain::Domain;
 use crate::outcome::{OutcomeId, OutcomeSpace};
-use crate::preferences::AdditiveUtility;
+use crate::preferences::{finite_range, stream_utilities, AdditiveUtility};
 use crate::strategy::{MediatorStrategy, Strategy};
 
 mod sao;
@@ -130,79 +131,201 @@ pub struct Deadline {
     pub rounds: u32,
     /// Optional wall-clock limit (makes relative time depend on the clock).
     pub time: Option<Duration>,
+    /// Round at which the session is cut off unfinished (`None`: play to the deadline); the
+    /// parties still pace themselves by `rounds`, so the rounds played are exactly the first
+    /// rounds of the full session.
+    pub stop: Option<u32>,
 }
 
 impl Deadline {
     /// A deadline of `rounds` rounds and no time limit.
     pub fn rounds(rounds: u32) -> Self {
-        Deadline { rounds, time: None }
+        Deadline {
+            rounds,
+            time: None,
+            stop: None,
+        }
+    }
+
+    /// Number of rounds actually played: `rounds`, or fewer when cut off at `stop`.
+    pub fn played(&self) -> u32 {
+        self.stop.map_or(self.rounds, |s| s.min(self.rounds))
     }
 }
 
-/// Maps a float to a `u64` whose unsigned order is the float's total order (0.0 and −0.0 equal).
-fn ordered_bits(x: f64) -> u64 {
-    let x = if x == 0.0 { 0.0 } else { x };
-    let b = x.to_bits();
-    if b >> 63 == 1 {
-        !b
-    } else {
-        b | (1 << 63)
-    }
-}
-
-/// One party's outcomes ranked by its utility, best first.
-#[derive(Debug, Clone, PartialEq)]
+/// One party's outcomes ranked by its utility, best first (utility descending, then outcome
+/// ascending), sorted lazily.
+///
+/// Outcomes are distributed into buckets of utility ranges (a counting sort, linear time); a
+/// bucket is sorted the first time a query looks inside it. A session asks a few dozen
+/// questions ("the smallest utility above my aspiration"), so it sorts a few small buckets
+/// instead of the whole space.
+#[derive(Debug, Clone)]
 pub struct Ranked {
-    /// (utility, outcome), utility descending, then outcome ascending.
-    pub items: Vec<(f64, OutcomeId)>,
+    /// Utility of every outcome, in index order.
+    utils: Vec<f64>,
+    /// The best finite utility (bucket 0 starts there).
+    top: f64,
+    /// Buckets per unit of utility.
+    scale: f64,
+    /// The worst finite utility.
+    worst: f64,
+    /// Number of buckets of finite utilities; vetoed (−∞) outcomes follow in one more.
+    buckets: usize,
+    /// `start[b]..start[b + 1]` is bucket `b`'s slice of `order`.
+    start: Vec<usize>,
+    /// Outcomes grouped by bucket; a bucket's slice is in rank order once it is sorted.
+    state: RefCell<Buckets>,
+}
+
+#[derive(Debug, Clone)]
+struct Buckets {
+    order: Vec<u32>,
+    sorted: Vec<bool>,
+}
+
+/// Average number of outcomes per bucket.
+const PER_BUCKET: usize = 16;
+
+/// Bucket of `u` among `buckets` finite ones spanning `top` downwards at `scale` buckets per
+/// unit (monotone: a lower utility never gets an earlier bucket); −∞ and NaN go last.
+fn bucket_index(u: f64, top: f64, scale: f64, buckets: usize) -> usize {
+    if u.is_nan() || u == f64::NEG_INFINITY {
+        return buckets;
+    }
+    // `as` saturates (and maps NaN from ∞·0 to 0), keeping the map monotone.
+    (((top - u) * scale) as usize).min(buckets - 1)
 }
 
 impl Ranked {
+    /// Bucket of utility `u` (non-decreasing as `u` decreases; −∞ and NaN go last).
+    fn bucket_of(&self, u: f64) -> usize {
+        bucket_index(u, self.top, self.scale, self.buckets)
+    }
+
+    /// Sorts bucket `b` (rank order: utility descending, then outcome ascending) if needed,
+    /// and returns its range in `order`.
+    fn sorted_bucket(&self, st: &mut Buckets, b: usize) -> std::ops::Range<usize> {
+        let r = self.start[b]..self.start[b + 1];
+        if !st.sorted[b] {
+            // 0.0 and −0.0 rank as equal, like `>=` in the queries.
+            let key = |o: u32| {
+                let v = self.utils[o as usize];
+                if v == 0.0 {
+                    0.0
+                } else {
+                    v
+                }
+            };
+            st.order[r.clone()]
+                .sort_unstable_by(|&x, &y| key(y).total_cmp(&key(x)).then(x.cmp(&y)));
+            st.sorted[b] = true;
+        }
+        r
+    }
+
     /// Ranks every outcome of `space` under `u` (vetoed outcomes last).
+    ///
+    /// # Panics
+    /// If the space has more than `u32::MAX` outcomes (scenario spaces are far smaller).
     pub fn new(space: &OutcomeSpace, u: &AdditiveUtility) -> Self {
-        // Sort integer keys (utility descending in its total order, then outcome ascending):
-        // much faster than a float comparator, same order for the finite and −∞ utilities here.
-        let utils = u.all_utilities(space);
-        let mut keys: Vec<u128> = utils
-            .iter()
-            .enumerate()
-            .map(|(o, &v)| (u128::from(!ordered_bits(v)) << 64) | o as u128)
-            .collect();
-        keys.sort_unstable();
-        let items = keys
-            .into_iter()
-            .map(|k| {
-                let o = k as u64;
-                (utils[o as usize], o as OutcomeId)
-            })
-            .collect();
-        Ranked { items }
+        let tables = u.tables();
+        let count = usize::try_from(space.cardinality()).unwrap_or(usize::MAX);
+        assert!(
+            count <= u32::MAX as usize,
+            "outcome space too large to rank"
+        );
+        let range = finite_range(&tables);
+        let (top, bottom) = range.unwrap_or((0.0, 0.0));
+        let buckets = (count / PER_BUCKET).max(1);
+        let scale = if top > bottom {
+            buckets as f64 / (top - bottom)
+        } else {
+            0.0
+        };
+        // One streaming pass computes each utility and its bucket and counts the buckets;
+        // a second places the outcomes (a counting sort, outcomes ascending in each bucket).
+        let mut utils = Vec::with_capacity(count);
+        let mut of = Vec::with_capacity(count);
+        let mut start = vec![0usize; buckets + 2];
+        stream_utilities(&tables, |v| {
+            let b = bucket_index(v, top, scale, buckets);
+            utils.push(v);
+            of.push(b as u32);
+            start[b + 1] += 1;
+        });
+        for b in 0..=buckets {
+            start[b + 1] += start[b];
+        }
+        let mut next = start.clone();
+        let mut order = vec![0u32; utils.len()];
+        for (o, &b) in of.iter().enumerate() {
+            order[next[b as usize]] = o as u32;
+            next[b as usize] += 1;
+        }
+        Ranked {
+            utils,
+            top,
+            scale,
+            worst: range.map_or(f64::NEG_INFINITY, |r| r.1),
+            buckets,
+            start,
+            state: RefCell::new(Buckets {
+                order,
+                sorted: vec![false; buckets + 1],
+            }),
+        }
+    }
+
+    /// Number of outcomes ranked.
+    pub fn len(&self) -> usize {
+        self.utils.len()
+    }
+
+    /// True when the space is empty.
+    pub fn is_empty(&self) -> bool {
+        self.utils.is_empty()
+    }
+
+    /// The `k`-th best outcome (0 = best) and its utility.
+    ///
+    /// # Panics
+    /// If `k` is not less than [`Ranked::len`].
+    pub fn get(&self, k: usize) -> (f64, OutcomeId) {
+        assert!(k < self.len(), "rank {k} out of {}", self.len());
+        let b = self.start.partition_point(|&s| s <= k) - 1;
+        let mut st = self.state.borrow_mut();
+        self.sorted_bucket(&mut st, b);
+        let o = st.order[k];
+        (self.utils[o as usize], OutcomeId::from(o))
     }
 
     /// The best outcome and its utility.
     pub fn best(&self) -> (f64, OutcomeId) {
-        self.items[0]
+        self.get(0)
     }
 
     /// The worst finite utility.
     pub fn worst(&self) -> f64 {
-        self.items
-            .iter()
-            .rev()
-            .find(|x| x.0.is_finite())
-            .map(|x| x.0)
-            .unwrap_or(f64::NEG_INFINITY)
+        self.worst
     }
 
     /// Number of outcomes with utility ≥ `u`.
     pub fn count_at_least(&self, u: f64) -> usize {
-        self.items.partition_point(|x| x.0 >= u)
+        if u.is_nan() {
+            return 0;
+        }
+        // Every outcome in an earlier bucket is above `u`, every one in a later bucket below.
+        let b = self.bucket_of(u);
+        let mut st = self.state.borrow_mut();
+        let r = self.sorted_bucket(&mut st, b);
+        r.start + st.order[r].partition_point(|&o| self.utils[o as usize] >= u)
     }
 
     /// The outcome whose utility is the smallest one ≥ `target` (the best outcome if none is).
     pub fn at_least(&self, target: f64) -> (f64, OutcomeId) {
         let k = self.count_at_least(target);
-        self.items[k.saturating_sub(1)]
+        self.get(k.saturating_sub(1))
     }
 }
 

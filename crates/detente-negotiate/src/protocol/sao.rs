@@ -87,7 +87,7 @@ impl Protocol for Sao {
     fn run(&self, domain: &Domain, parties: &mut [Box<dyn Strategy>]) -> Session {
         let mut book = Book::new(domain, self.deadline);
         let mut trace = Vec::new();
-        for round in 0..self.deadline.rounds {
+        for round in 0..self.deadline.played() {
             if book.timed_out() {
                 return Session::finish(domain, None, round, None, trace);
             }
@@ -97,6 +97,6 @@ impl Protocol for Sao {
                 None => {}
             }
         }
-        Session::finish(domain, None, self.deadline.rounds, None, trace)
+        Session::finish(domain, None, self.deadline.played(), None, trace)
     }
 }

@@ -50,7 +50,7 @@ impl MediatedProtocol for Shuttle {
         let mut trace = Vec::new();
         let mut offers: Vec<Vec<u64>> = vec![Vec::new(); n];
         let mut responses: Vec<(usize, u64, bool)> = Vec::new();
-        for round in 0..rounds {
+        for round in 0..self.deadline.played() {
             if book.timed_out() {
                 return Session::finish(domain, None, round, None, trace);
             }
@@ -233,6 +233,6 @@ impl MediatedProtocol for Shuttle {
                 }
             }
         }
-        Session::finish(domain, None, rounds, None, trace)
+        Session::finish(domain, None, self.deadline.played(), None, trace)
     }
 }

@@ -31,6 +31,7 @@ impl MediatedProtocol for SingleText {
     ) -> Session {
         let n = parties.len();
         let rounds = self.deadline.rounds.max(1);
+        let played = self.deadline.played();
         let mut book = Book::new(
             domain,
             Deadline {
@@ -62,7 +63,7 @@ impl MediatedProtocol for SingleText {
             });
             book.received[p].push((Actor::Mediator, text));
         }
-        for round in 1..rounds.saturating_sub(1).max(1) {
+        for round in 1..rounds.saturating_sub(1).max(1).min(played) {
             if book.timed_out() {
                 break;
             }
@@ -101,6 +102,10 @@ impl MediatedProtocol for SingleText {
             if all {
                 text = candidate;
             }
+        }
+        if played < rounds {
+            // cut off before the final vote
+            return Session::finish(domain, None, played, None, trace);
         }
         // final acceptance of the text
         let last = rounds - 1;

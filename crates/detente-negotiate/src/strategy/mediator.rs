@@ -8,7 +8,7 @@ use rand_pcg::Pcg64;
 
 use super::MediatorStrategy;
 use crate::outcome::OutcomeId;
-use crate::preferences::AdditiveUtility;
+use crate::preferences::{argmax_product, AdditiveUtility};
 use crate::protocol::MediatorView;
 
 /// Frequency-model mediator: random-neighbour single texts, estimated-Nash bridges. Seeded.
@@ -89,19 +89,13 @@ impl MediatorStrategy for LearningMediator {
         if view.offers.iter().any(|o| o.len() < self.min_offers) {
             return None;
         }
-        let cols: Vec<Vec<f64>> = view
+        let tables: Vec<Vec<Vec<f64>>> = view
             .offers
             .iter()
-            .map(|o| Self::estimate(view, o).all_utilities(view.space))
+            .map(|o| Self::estimate(view, o).tables())
             .collect();
-        let mut best: Option<(f64, OutcomeId)> = None;
-        for o in 0..view.space.cardinality() {
-            let score: f64 = cols.iter().map(|c| c[o as usize]).product();
-            // Only a candidate that would win needs the (hashing) check against past proposals.
-            if best.map(|(b, _)| score > b).unwrap_or(true) && !self.proposed.contains(&o) {
-                best = Some((score, o));
-            }
-        }
+        // Only a candidate that would win needs the (hashing) check against past proposals.
+        let best = argmax_product(&tables, |o| self.proposed.contains(&o));
         let (_, o) = best?;
         self.proposed.insert(o);
         Some(o)

@@ -51,11 +51,11 @@ impl Strategy for Micro {
         if k >= self.next {
             self.next = k + 1;
         }
-        Action::Offer(view.ranked.items[k].1)
+        Action::Offer(view.ranked.get(k).1)
     }
     fn respond(&mut self, view: &View<'_>, offer: OutcomeId) -> Response {
         let k = self.candidate(view);
-        let u_next = view.ranked.items[k].0;
+        let u_next = view.ranked.get(k).0;
         respond_with(Acceptance::Next, view, offer, u_next)
     }
 }

@@ -92,7 +92,7 @@ impl Strategy for RandomStrategy {
         }
         let n = view.ranked.count_at_least(view.reservation()).max(1);
         let k = self.rng.gen_range(0..n);
-        Action::Offer(view.ranked.items[k].1)
+        Action::Offer(view.ranked.get(k).1)
     }
     fn respond(&mut self, view: &View<'_>, offer: OutcomeId) -> Response {
         let draw: f64 = self.rng.gen();
