@@ -14,7 +14,9 @@ use detente_core::{IssueKind, Scenario};
 use crate::domain::Domain;
 use crate::outcome::{Issue, OutcomeId, OutcomeSpace};
 use crate::preferences::AdditiveUtility;
-use crate::protocol::{MediatedProtocol, Protocol, Sao, Session, Shuttle, SingleText};
+use crate::protocol::{
+    rank_all, MediatedProtocol, Protocol, Ranked, Sao, Session, Shuttle, SingleText,
+};
 use crate::strategy::{by_name, LearningMediator, Strategy};
 use crate::NegotiateError;
 
@@ -226,6 +228,16 @@ impl ScenarioProblem {
 
     /// Runs one session (deterministic given `spec.seed`).
     pub fn run(&self, spec: &RunSpec) -> Result<RunResult, NegotiateError> {
+        self.run_ranked(spec, &rank_all(&self.domain))
+    }
+
+    /// Runs one session with the parties' outcomes already ranked (`ranked[p]` as
+    /// [`Ranked::new`] builds it for party p's utility), so that sessions can share rankings.
+    pub fn run_ranked(
+        &self,
+        spec: &RunSpec,
+        ranked: &[Ranked],
+    ) -> Result<RunResult, NegotiateError> {
         let n = self.domain.n_parties();
         let mut parties: Vec<Box<dyn Strategy>> = Vec::with_capacity(n);
         for p in 0..n {
@@ -247,13 +259,14 @@ impl ScenarioProblem {
             ProtocolKind::Sao => {
                 let mut proto = Sao::new(spec.rounds);
                 proto.deadline.stop = spec.stop;
-                proto.run(&self.domain, &mut parties)
+                proto.run_ranked(&self.domain, ranked, &mut parties)
             }
             ProtocolKind::Mediated => {
                 let mut proto = SingleText::new(spec.rounds);
                 proto.deadline.stop = spec.stop;
-                proto.run(
+                proto.run_ranked(
                     &self.domain,
+                    ranked,
                     &mut parties,
                     &mut LearningMediator::new(spec.seed),
                 )
@@ -262,8 +275,9 @@ impl ScenarioProblem {
                 let mut proto = Shuttle::new(spec.rounds);
                 proto.deadline.stop = spec.stop;
                 proto.direct_from = spec.direct_from;
-                proto.run(
+                proto.run_ranked(
                     &self.domain,
+                    ranked,
                     &mut parties,
                     &mut LearningMediator::new(spec.seed),
                 )

@@ -16,7 +16,7 @@ mod whatif;
 
 pub use classify::Class;
 pub use draw::{draw, param_paths};
-pub use run::{run_one, RunRecord};
+pub use run::{run_one, run_one_in, RunRecord, Workspace};
 pub use stats::{sensitivity, simulate, Factor, IssueStat, Outcome, SimConfig, SimResult, Tornado};
 pub use whatif::{apply_overlay, apply_sets};
 

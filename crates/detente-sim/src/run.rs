@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use detente_core::{Scenario, Target};
+use detente_negotiate::protocol::Ranked;
 use detente_negotiate::scenario::{ProtocolKind, RunSpec, ScenarioProblem, DEFAULT_STEPS};
 use rand::Rng;
 use rand_pcg::Pcg64;
@@ -80,8 +81,34 @@ fn apply(s: &mut Scenario, target: Target, amount: f64) -> bool {
     }
 }
 
+/// Memory a thread reuses from one run to the next (the parties' outcome rankings); what it
+/// holds never changes a run's result.
+#[derive(Debug, Default)]
+pub struct Workspace {
+    ranked: Vec<Ranked>,
+}
+
 /// Runs future number `index` of `base` (deterministic given `seed` and `index`).
 pub fn run_one(
+    base: &Scenario,
+    protocol: Option<ProtocolKind>,
+    seed: u64,
+    index: u64,
+    overrides: &HashMap<String, f64>,
+) -> Result<RunRecord, SimError> {
+    run_one_in(
+        &mut Workspace::default(),
+        base,
+        protocol,
+        seed,
+        index,
+        overrides,
+    )
+}
+
+/// [`run_one`] reusing `ws`'s memory: the same result, without allocating the rankings anew.
+pub fn run_one_in(
+    ws: &mut Workspace,
     base: &Scenario,
     protocol: Option<ProtocolKind>,
     seed: u64,
@@ -131,14 +158,31 @@ pub fn run_one(
     }
     spec.seed = rng.gen();
     let parties = problem.actors.clone();
+    // Rankings are the costly part of a session: a party whose utilities an event leaves
+    // unchanged (a BATNA or capability shift) keeps its ranking for the next segment.
+    let ranked = &mut ws.ranked;
+    ranked.truncate(problem.domain.n_parties());
+    for (p, u) in problem.domain.utilities.iter().enumerate() {
+        match ranked.get_mut(p) {
+            Some(r) => r.rebuild(&problem.domain.space, u),
+            None => ranked.push(Ranked::new(&problem.domain.space, u)),
+        }
+    }
     let stop = escalation.unwrap_or(total + 1).min(total + 1);
     let mut starts = vec![1u32];
     starts.extend(boundaries.iter().copied().filter(|&r| r < stop));
     for (k, &start) in starts.iter().enumerate() {
         let end = starts.get(k + 1).copied().unwrap_or(stop); // exclusive scenario round
         if k > 0 && apply_round(&mut s, start, false) {
-            problem = ScenarioProblem::from_scenario(&s, DEFAULT_STEPS)
+            let next = ScenarioProblem::from_scenario(&s, DEFAULT_STEPS)
                 .map_err(|e| SimError::Negotiation(e.to_string()))?;
+            let same_space = next.domain.space == problem.domain.space;
+            for (p, u) in next.domain.utilities.iter().enumerate() {
+                if !(same_space && u.same_utilities(&problem.domain.utilities[p])) {
+                    ranked[p].rebuild(&next.domain.space, u);
+                }
+            }
+            problem = next;
         }
         if k > 0 {
             // BATNA shifts change reservation values without changing the outcome ranking.
@@ -152,7 +196,7 @@ pub fn run_one(
         // state), so the session is cut off at the window's end.
         spec.stop = Some(window.1);
         let res = problem
-            .run(&spec)
+            .run_ranked(&spec, ranked)
             .map_err(|e| SimError::Negotiation(e.to_string()))?;
         let used = res.rounds.saturating_sub(1);
         if let Some(o) = res.agreement {

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::classify::Class;
 use crate::draw::param_paths;
-use crate::run::{run_one, RunRecord};
+use crate::run::{run_one_in, RunRecord, Workspace};
 use crate::SimError;
 
 /// How to simulate.
@@ -147,8 +147,8 @@ fn runs(
     pool(cfg.threads)?.install(|| {
         (0..cfg.runs as u64)
             .into_par_iter()
-            .map(|i| {
-                let r = run_one(s, cfg.protocol, cfg.seed, i, overrides);
+            .map_init(Workspace::default, |ws, i| {
+                let r = run_one_in(ws, s, cfg.protocol, cfg.seed, i, overrides);
                 progress();
                 r
             })

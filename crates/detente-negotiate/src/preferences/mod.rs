@@ -30,6 +30,14 @@ impl AdditiveUtility {
         }
     }
 
+    /// True when `other` gives every outcome the same utility (same weights, evaluations and
+    /// vetoes; reservation value and discount may differ), so both rank outcomes alike.
+    pub fn same_utilities(&self, other: &AdditiveUtility) -> bool {
+        self.weights == other.weights
+            && self.evaluations == other.evaluations
+            && self.vetoed == other.vetoed
+    }
+
     /// Sets the reservation value.
     pub fn with_reservation(mut self, r: f64) -> Self {
         self.reservation = r;
@@ -105,39 +113,49 @@ pub fn stream_utilities(tables: &[Vec<f64>], mut f: impl FnMut(f64)) {
     if n == 0 || tables.iter().any(|t| t.is_empty()) {
         return;
     }
-    let mut digits = vec![0usize; n];
-    // prefix[k] = sum of tables[0..=k]
-    let mut prefix = vec![0.0f64; n];
+    if n == 1 {
+        for &t in &tables[0] {
+            f(0.0 + t);
+        }
+        return;
+    }
+    // The last two issues run in tight nested loops; an odometer walks the m issues before
+    // them, with prefix[k] = sum of the current options of issues 0..=k.
+    let (outer, inner) = tables.split_at(n - 2);
+    let (second, last) = (&inner[0], &inner[1]);
+    let m = outer.len();
+    let mut digits = vec![0usize; m];
+    let mut prefix = vec![0.0f64; m];
     let mut acc = 0.0;
-    for k in 0..n {
-        acc += tables[k][0];
+    for k in 0..m {
+        acc += outer[k][0];
         prefix[k] = acc;
     }
-    let last = &tables[n - 1];
-    let base_of_last = |prefix: &[f64]| if n >= 2 { prefix[n - 2] } else { 0.0 };
     loop {
-        let base = base_of_last(&prefix);
-        for &t in last {
-            f(base + t);
+        let base = if m > 0 { prefix[m - 1] } else { 0.0 };
+        for &a in second {
+            let b = base + a;
+            for &t in last {
+                f(b + t);
+            }
         }
         // carry into the earlier digits
-        let mut k = n - 1;
+        let mut k = m;
         loop {
             if k == 0 {
                 return;
             }
             k -= 1;
             digits[k] += 1;
-            if digits[k] < tables[k].len() {
+            if digits[k] < outer[k].len() {
                 break;
             }
             digits[k] = 0;
         }
         // recompute prefix from k
         let mut acc = if k == 0 { 0.0 } else { prefix[k - 1] };
-        for j in k..n {
-            let d = if j == n - 1 { 0 } else { digits[j] };
-            acc += tables[j][d];
+        for j in k..m {
+            acc += outer[j][digits[j]];
             prefix[j] = acc;
         }
     }

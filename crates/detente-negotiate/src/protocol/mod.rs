@@ -174,6 +174,8 @@ pub struct Ranked {
     buckets: usize,
     /// `start[b]..start[b + 1]` is bucket `b`'s slice of `order`.
     start: Vec<usize>,
+    /// Scratch: each outcome's bucket while the ranking is built.
+    of: Vec<u32>,
     /// Outcomes grouped by bucket; a bucket's slice is in rank order once it is sorted.
     state: RefCell<Buckets>,
 }
@@ -229,6 +231,29 @@ impl Ranked {
     /// # Panics
     /// If the space has more than `u32::MAX` outcomes (scenario spaces are far smaller).
     pub fn new(space: &OutcomeSpace, u: &AdditiveUtility) -> Self {
+        let mut r = Ranked {
+            utils: Vec::new(),
+            top: 0.0,
+            scale: 0.0,
+            worst: f64::NEG_INFINITY,
+            buckets: 1,
+            start: Vec::new(),
+            of: Vec::new(),
+            state: RefCell::new(Buckets {
+                order: Vec::new(),
+                sorted: Vec::new(),
+            }),
+        };
+        r.rebuild(space, u);
+        r
+    }
+
+    /// Ranks the outcomes of `space` under `u` anew, reusing this ranking's memory (for
+    /// Monte Carlo loops that rank many similar spaces).
+    ///
+    /// # Panics
+    /// As [`Ranked::new`].
+    pub fn rebuild(&mut self, space: &OutcomeSpace, u: &AdditiveUtility) {
         let tables = u.tables();
         let count = usize::try_from(space.cardinality()).unwrap_or(usize::MAX);
         assert!(
@@ -243,38 +268,47 @@ impl Ranked {
         } else {
             0.0
         };
-        // One streaming pass computes each utility and its bucket and counts the buckets;
-        // a second places the outcomes (a counting sort, outcomes ascending in each bucket).
-        let mut utils = Vec::with_capacity(count);
-        let mut of = Vec::with_capacity(count);
-        let mut start = vec![0usize; buckets + 2];
-        stream_utilities(&tables, |v| {
-            let b = bucket_index(v, top, scale, buckets);
-            utils.push(v);
-            of.push(b as u32);
-            start[b + 1] += 1;
-        });
+        // Utilities by streaming, then a counting sort into buckets (outcomes ascending within
+        // each), each pass a plain loop over a slice.
+        let utils = &mut self.utils;
+        utils.clear();
+        utils.reserve(count);
+        stream_utilities(&tables, |v| utils.push(v));
+        let n = utils.len();
+        self.of.clear();
+        self.of.resize(n, 0);
+        self.start.clear();
+        self.start.resize(buckets + 2, 0);
+        // Plain slices from here on, so that the counters' stores cannot alias the vectors'
+        // lengths and pointers.
+        let (utils, of, start) = (&utils[..], &mut self.of[..], &mut self.start[..]);
+        for (b, &v) in of.iter_mut().zip(utils) {
+            let k = bucket_index(v, top, scale, buckets);
+            *b = k as u32;
+            start[k + 1] += 1;
+        }
         for b in 0..=buckets {
             start[b + 1] += start[b];
         }
-        let mut next = start.clone();
-        let mut order = vec![0u32; utils.len()];
-        for (o, &b) in of.iter().enumerate() {
-            order[next[b as usize]] = o as u32;
-            next[b as usize] += 1;
+        // Now start[b + 1] is where bucket b ends; filling each bucket from its end, outcomes
+        // in descending order, leaves them ascending and start[b + 1] at the bucket's start.
+        let st = self.state.get_mut();
+        st.order.clear();
+        st.order.resize(n, 0);
+        let order = &mut st.order[..];
+        for (o, &b) in of.iter().enumerate().rev() {
+            let slot = &mut start[b as usize + 1];
+            *slot -= 1;
+            order[*slot] = o as u32;
         }
-        Ranked {
-            utils,
-            top,
-            scale,
-            worst: range.map_or(f64::NEG_INFINITY, |r| r.1),
-            buckets,
-            start,
-            state: RefCell::new(Buckets {
-                order,
-                sorted: vec![false; buckets + 1],
-            }),
-        }
+        self.start.remove(0);
+        self.start.push(n);
+        st.sorted.clear();
+        st.sorted.resize(buckets + 1, false);
+        self.top = top;
+        self.scale = scale;
+        self.worst = range.map_or(f64::NEG_INFINITY, |r| r.1);
+        self.buckets = buckets;
     }
 
     /// Number of outcomes ranked.
@@ -395,23 +429,20 @@ pub struct MediatorView<'a> {
 }
 
 /// Per-party state a protocol keeps: ranked outcomes and message history.
-pub(crate) struct Book {
-    pub ranked: Vec<Ranked>,
+pub(crate) struct Book<'r> {
+    pub ranked: &'r [Ranked],
     pub received: Vec<Vec<(Actor, OutcomeId)>>,
     pub sent: Vec<Vec<OutcomeId>>,
     pub start: Instant,
     pub deadline: Deadline,
 }
 
-impl Book {
-    pub fn new(domain: &Domain, deadline: Deadline) -> Self {
+impl<'r> Book<'r> {
+    pub fn new(domain: &Domain, ranked: &'r [Ranked], deadline: Deadline) -> Self {
         let n = domain.n_parties();
+        assert_eq!(ranked.len(), n, "one ranking per party");
         Book {
-            ranked: domain
-                .utilities
-                .iter()
-                .map(|u| Ranked::new(&domain.space, u))
-                .collect(),
+            ranked,
             received: vec![Vec::new(); n],
             sent: vec![Vec::new(); n],
             start: Instant::now(),
@@ -452,10 +483,30 @@ impl Book {
     }
 }
 
+/// Every party's outcomes ranked, in party order (what a session needs before its first round).
+pub fn rank_all(domain: &Domain) -> Vec<Ranked> {
+    domain
+        .utilities
+        .iter()
+        .map(|u| Ranked::new(&domain.space, u))
+        .collect()
+}
+
 /// A protocol that runs with parties only.
 pub trait Protocol {
     /// Runs one session.
-    fn run(&self, domain: &Domain, parties: &mut [Box<dyn Strategy>]) -> Session;
+    fn run(&self, domain: &Domain, parties: &mut [Box<dyn Strategy>]) -> Session {
+        self.run_ranked(domain, &rank_all(domain), parties)
+    }
+
+    /// Runs one session with every party's outcomes already ranked (`ranked[p]` as
+    /// [`Ranked::new`] builds it for party p): rankings can be shared by many sessions.
+    fn run_ranked(
+        &self,
+        domain: &Domain,
+        ranked: &[Ranked],
+        parties: &mut [Box<dyn Strategy>],
+    ) -> Session;
 }
 
 /// A protocol that runs with parties and a mediator.
@@ -464,6 +515,18 @@ pub trait MediatedProtocol {
     fn run(
         &self,
         domain: &Domain,
+        parties: &mut [Box<dyn Strategy>],
+        mediator: &mut dyn MediatorStrategy,
+    ) -> Session {
+        self.run_ranked(domain, &rank_all(domain), parties, mediator)
+    }
+
+    /// Runs one session with every party's outcomes already ranked (see
+    /// [`Protocol::run_ranked`]).
+    fn run_ranked(
+        &self,
+        domain: &Domain,
+        ranked: &[Ranked],
         parties: &mut [Box<dyn Strategy>],
         mediator: &mut dyn MediatorStrategy,
     ) -> Session;

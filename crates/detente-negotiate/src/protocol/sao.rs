@@ -1,7 +1,7 @@
 //! Stacked alternating offers (SAO) for n parties: parties propose in turn; an offer is agreed
 //! when every other party accepts it; one rejection passes the turn to the next party.
 
-use super::{Actor, Book, Deadline, Kind, Message, Protocol, Session};
+use super::{Actor, Book, Deadline, Kind, Message, Protocol, Ranked, Session};
 use crate::domain::Domain;
 use crate::strategy::{Action, Response, Strategy};
 
@@ -25,7 +25,7 @@ impl Sao {
 /// `Some(Ok(outcome))` on agreement, `Some(Err(party))` on a walk-away, `None` to continue.
 pub(crate) fn direct_round(
     domain: &Domain,
-    book: &mut Book,
+    book: &mut Book<'_>,
     parties: &mut [Box<dyn Strategy>],
     round: u32,
     trace: &mut Vec<Message>,
@@ -84,8 +84,13 @@ pub(crate) fn direct_round(
 }
 
 impl Protocol for Sao {
-    fn run(&self, domain: &Domain, parties: &mut [Box<dyn Strategy>]) -> Session {
-        let mut book = Book::new(domain, self.deadline);
+    fn run_ranked(
+        &self,
+        domain: &Domain,
+        ranked: &[Ranked],
+        parties: &mut [Box<dyn Strategy>],
+    ) -> Session {
+        let mut book = Book::new(domain, ranked, self.deadline);
         let mut trace = Vec::new();
         for round in 0..self.deadline.played() {
             if book.timed_out() {

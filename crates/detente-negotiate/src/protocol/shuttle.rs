@@ -3,7 +3,9 @@
 //! learned. From round `direct_from` on (if set) the parties also talk directly, SAO style.
 
 use super::sao::direct_round;
-use super::{Actor, Book, Deadline, Kind, MediatedProtocol, MediatorView, Message, Session};
+use super::{
+    Actor, Book, Deadline, Kind, MediatedProtocol, MediatorView, Message, Ranked, Session,
+};
 use crate::domain::Domain;
 use crate::strategy::{Action, MediatorStrategy, Response, Strategy};
 
@@ -38,15 +40,16 @@ fn kind_of(r: Response) -> Kind {
 }
 
 impl MediatedProtocol for Shuttle {
-    fn run(
+    fn run_ranked(
         &self,
         domain: &Domain,
+        ranked: &[Ranked],
         parties: &mut [Box<dyn Strategy>],
         mediator: &mut dyn MediatorStrategy,
     ) -> Session {
         let n = parties.len();
         let rounds = self.deadline.rounds;
-        let mut book = Book::new(domain, self.deadline);
+        let mut book = Book::new(domain, ranked, self.deadline);
         let mut trace = Vec::new();
         let mut offers: Vec<Vec<u64>> = vec![Vec::new(); n];
         let mut responses: Vec<(usize, u64, bool)> = Vec::new();

@@ -2,7 +2,9 @@
 //! is adopted when every party votes for it (hill-climbing on accepted moves). In the last round
 //! the text is put to the parties for acceptance.
 
-use super::{Actor, Book, Deadline, Kind, MediatedProtocol, MediatorView, Message, Session};
+use super::{
+    Actor, Book, Deadline, Kind, MediatedProtocol, MediatorView, Message, Ranked, Session,
+};
 use crate::domain::Domain;
 use crate::strategy::{MediatorStrategy, Response, Strategy};
 
@@ -23,9 +25,10 @@ impl SingleText {
 }
 
 impl MediatedProtocol for SingleText {
-    fn run(
+    fn run_ranked(
         &self,
         domain: &Domain,
+        ranked: &[Ranked],
         parties: &mut [Box<dyn Strategy>],
         mediator: &mut dyn MediatorStrategy,
     ) -> Session {
@@ -34,6 +37,7 @@ impl MediatedProtocol for SingleText {
         let played = self.deadline.played();
         let mut book = Book::new(
             domain,
+            ranked,
             Deadline {
                 rounds,
                 ..self.deadline
