@@ -158,6 +158,8 @@ struct Problem<'a> {
     sal: Vec<f64>,
     /// Σ of each actor's saliences.
     sal_sum: Vec<f64>,
+    /// `sal_sum[n] * cap[n]`: an actor's weight as a third party in a challenge.
+    weight: Vec<f64>,
     /// Σ of each actor's squared saliences.
     sal_sq: Vec<f64>,
     start: Vec<f64>,
@@ -175,6 +177,8 @@ struct Pos {
 struct Eval {
     /// `vdiff[i * na + j]`: salience-weighted distance from i's ideal to j's position.
     vdiff: Vec<f64>,
+    /// `vdiff_t[j * na + i] = vdiff[i * na + j]`, so that loops over voters read a row.
+    vdiff_t: Vec<f64>,
     /// Risk attitude per actor.
     risk: Vec<f64>,
     /// `est[h * na + i]`: h's estimate of i's risk attitude.
@@ -266,6 +270,7 @@ impl<'a> Problem<'a> {
             nd,
             cap: input.capability.clone(),
             sal,
+            weight: (0..na).map(|a| sal_sum[a] * input.capability[a]).collect(),
             sal_sum,
             sal_sq,
             start,
@@ -318,6 +323,12 @@ impl<'a> Problem<'a> {
                 *v = self.bv_diff(i, ideal, &p.pos[j * nd..(j + 1) * nd]);
             }
         });
+        let mut vdiff_t = vec![0.0; na * na];
+        for i in 0..na {
+            for j in 0..na {
+                vdiff_t[j * na + i] = vdiff[i * na + j];
+            }
+        }
         // Risk-neutral win probabilities, capability-weighted votes over every actor's position.
         let prm = self.params;
         let n = na;
@@ -325,15 +336,17 @@ impl<'a> Problem<'a> {
         let rows: Vec<Vec<(f64, f64)>> = (0..n)
             .into_par_iter()
             .map(|i| {
+                let col_i = &vdiff_t[i * na..(i + 1) * na];
                 (0..i)
                     .map(|j| {
+                        let col_j = &vdiff_t[j * na..(j + 1) * na];
                         let (mut cij, mut cji) = (1e-8, 1e-8);
                         for k in 0..n {
                             let v = vote(
                                 prm.voting,
                                 self.cap[k],
-                                bs_util(vdiff[k * na + i], 0.0),
-                                bs_util(vdiff[k * na + j], 0.0),
+                                bs_util(col_i[k], 0.0),
+                                bs_util(col_j[k], 0.0),
                             );
                             if v > 0.0 {
                                 cij += v;
@@ -392,6 +405,7 @@ impl<'a> Problem<'a> {
             .collect();
         Eval {
             vdiff,
+            vdiff_t,
             risk,
             est,
             unique,
@@ -406,8 +420,15 @@ impl<'a> Problem<'a> {
         bs_util(e.vdiff[a * self.na + b], e.est[h * self.na + a])
     }
 
-    /// h's estimate of P(i beats j), and of the gain to h from i challenging j.
-    fn challenge(&self, e: &Eval, h: usize, i: usize, j: usize) -> (f64, f64) {
+    /// h's view of every actor's utility of its own position (`unn[n]`, as [`Problem::u`]
+    /// gives it), which every challenge h weighs shares.
+    fn own_utilities(&self, e: &Eval, h: usize) -> Vec<f64> {
+        (0..self.na).map(|n| self.u(e, h, n, n)).collect()
+    }
+
+    /// h's estimate of P(i beats j), and of the gain to h from i challenging j; `unn` is
+    /// [`Problem::own_utilities`] of h.
+    fn challenge(&self, e: &Eval, h: usize, i: usize, j: usize, unn: &[f64]) -> (f64, f64) {
         let prm = self.params;
         let vr = prm.voting;
         let (uii, uij, uji, ujj) = (
@@ -436,12 +457,23 @@ impl<'a> Problem<'a> {
             chji -= cj;
         }
         let (base_i, base_j) = (chij, chji);
-        for n in 0..self.na {
+        let na = self.na;
+        let (col_i, col_j) = (
+            &e.vdiff_t[i * na..(i + 1) * na],
+            &e.vdiff_t[j * na..(j + 1) * na],
+        );
+        let est_h = &e.est[h * na..(h + 1) * na];
+        for n in 0..na {
             if n == i || n == j {
                 continue;
             }
-            let wn = self.sal_sum[n] * self.cap[n];
-            let (uni, unj, unn) = (self.u(e, h, n, i), self.u(e, h, n, j), self.u(e, h, n, n));
+            let wn = self.weight[n];
+            // the same values as self.u(e, h, n, i), self.u(e, h, n, j), self.u(e, h, n, n)
+            let (uni, unj, unn) = (
+                bs_util(col_i[n], est_h[n]),
+                bs_util(col_j[n], est_h[n]),
+                unn[n],
+            );
             // n's side in the little contest of i, j and n alone.
             let cn = vote(vr, wn, uni, unj);
             let cni = if cn > 0.0 { base_i + cn } else { base_i };
@@ -530,8 +562,9 @@ impl<'a> Problem<'a> {
     fn propose(&self, p: &Pos, e: &Eval, i: usize) -> Vec<Bargain> {
         let na = self.na;
         let (mut best, mut best_p, mut best_gain) = (None, 0.0, -1.0);
+        let own_i = self.own_utilities(e, i);
         for j in (0..na).filter(|&j| j != i) {
-            let (pij, gain) = self.challenge(e, i, i, j);
+            let (pij, gain) = self.challenge(e, i, i, j, &own_i);
             if MIN_GAIN < gain && best_gain < gain {
                 best = Some(j);
                 best_p = pij;
@@ -543,7 +576,7 @@ impl<'a> Problem<'a> {
         match self.params.bargain {
             BargainModel::InitOnlyInterp => vec![own],
             BargainModel::InitRcvrInterp | BargainModel::PWCompInterp => {
-                let pj = self.challenge(e, j, i, j).0;
+                let pj = self.challenge(e, j, i, j, &self.own_utilities(e, j)).0;
                 let theirs = self.interpolate(p, i, j, pj, 1.0 - pj);
                 if self.params.bargain == BargainModel::InitRcvrInterp {
                     return vec![own, theirs];
@@ -568,16 +601,13 @@ impl<'a> Problem<'a> {
         }
     }
 
-    /// Which bargain actor `k` takes from its queue; returns k's new position.
-    fn choose(&self, p: &Pos, e: &Eval, k: usize, queue: &[&Bargain], rng_turn: u64) -> Vec<f64> {
+    /// Every actor's average utility over all positions after bargain `b` (indexed by actor).
+    fn bargain_utilities(&self, p: &Pos, e: &Eval, b: &Bargain) -> Vec<f64> {
         let (na, nd) = (self.na, self.nd);
-        let nb = queue.len();
-        // u[nai * nb + m]: nai's average utility over all positions after bargain m.
-        let mut u = vec![0.0; na * nb];
-        for a in 0..na {
-            let ideal = &p.ideal[a * nd..(a + 1) * nd];
-            let own = |n: usize| bs_util(e.vdiff[a * na + n], e.est[a * na + a]);
-            for (m, b) in queue.iter().enumerate() {
+        (0..na)
+            .map(|a| {
+                let ideal = &p.ideal[a * nd..(a + 1) * nd];
+                let own = |n: usize| bs_util(e.vdiff[a * na + n], e.est[a * na + a]);
                 let mut s = 0.0;
                 if b.init == b.rcvr {
                     for n in 0..na {
@@ -592,16 +622,30 @@ impl<'a> Problem<'a> {
                         }
                     }
                 }
-                u[a * nb + m] = s / na as f64;
-            }
-        }
+                s / na as f64
+            })
+            .collect()
+    }
+
+    /// Which bargain actor `k` takes from its queue; returns k's new position. `avg[m]` is
+    /// [`Problem::bargain_utilities`] of `queue[m]`.
+    fn choose(
+        &self,
+        p: &Pos,
+        k: usize,
+        queue: &[&Bargain],
+        avg: &[&[f64]],
+        rng_turn: u64,
+    ) -> Vec<f64> {
+        let (na, nd) = (self.na, self.nd);
+        let nb = queue.len();
         let prm = self.params;
         let mut pce = Pce::default();
         pce.run(
             na,
             nb,
             &self.cap,
-            |a, m| u[a * nb + m],
+            |a, m| avg[m][a],
             prm.voting,
             prm.victory,
             prm.pce,
@@ -661,15 +705,29 @@ impl<'a> Problem<'a> {
                 pos_rcvr: Vec::new(),
             })
             .collect();
+        // Each bargain's utilities once, though it sits in two queues.
+        // Staying put leaves every position as it is, whoever stays: one vector for all.
+        let avg_sq = match status_quo.first() {
+            Some(b) => self.bargain_utilities(p, e, b),
+            None => Vec::new(),
+        };
+        let flat: Vec<&Bargain> = proposals.iter().flatten().collect();
+        let avg_b: Vec<Vec<f64>> = flat
+            .par_iter()
+            .map(|b| self.bargain_utilities(p, e, b))
+            .collect();
         // Actor k's queue: its status quo, then every bargain it is part of, by initiator.
         let mut queues: Vec<Vec<&Bargain>> = status_quo.iter().map(|b| vec![b]).collect();
-        for b in proposals.iter().flatten() {
+        let mut avgs: Vec<Vec<&[f64]>> = vec![vec![&avg_sq[..]]; na];
+        for (b, u) in flat.iter().zip(&avg_b) {
             queues[b.init].push(b);
+            avgs[b.init].push(u);
             queues[b.rcvr].push(b);
+            avgs[b.rcvr].push(u);
         }
         let new: Vec<Vec<f64>> = (0..na)
             .into_par_iter()
-            .map(|k| self.choose(p, e, k, &queues[k], turn as u64))
+            .map(|k| self.choose(p, k, &queues[k], &avgs[k], turn as u64))
             .collect();
         let pos: Vec<f64> = new.into_iter().flatten().collect();
         let ideal = match &self.params.accommodation {

@@ -20,16 +20,17 @@ pub fn vote(rule: VotingRule, w: f64, ui: f64, uj: f64) -> f64 {
         return 0.0;
     }
     let du = ui - uj;
-    let bin = (du / 1e-8).clamp(-1.0, 1.0);
-    let cubic = du * du * du;
+    // computed only by the rules that use them (a division per vote is costly in O(n³) loops)
+    let bin = || (du / 1e-8).clamp(-1.0, 1.0);
+    let cubic = || du * du * du;
     const BIN_SHARE: f64 = 0.2;
     const CUBIC_SHARE: f64 = 0.5;
     match rule {
-        VotingRule::Binary => w * bin,
-        VotingRule::PropBin => w * ((1.0 - BIN_SHARE) * du + BIN_SHARE * bin),
+        VotingRule::Binary => w * bin(),
+        VotingRule::PropBin => w * ((1.0 - BIN_SHARE) * du + BIN_SHARE * bin()),
         VotingRule::Prop => w * du,
-        VotingRule::PropCbc => w * ((1.0 - CUBIC_SHARE) * du + CUBIC_SHARE * cubic),
-        VotingRule::Cubic => w * cubic,
+        VotingRule::PropCbc => w * ((1.0 - CUBIC_SHARE) * du + CUBIC_SHARE * cubic()),
+        VotingRule::Cubic => w * cubic(),
         VotingRule::ASymProsp => {
             if du < 0.0 {
                 w * du
@@ -77,6 +78,8 @@ pub struct Pce {
     v: Vec<f64>,
     aux: Vec<f64>,
     aux2: Vec<f64>,
+    /// `u[m * n_act + k]`: voter k's utility of option m (a row per option).
+    u: Vec<f64>,
     /// The result: probability of each option.
     pub p: Vec<f64>,
 }
@@ -96,13 +99,20 @@ impl Pce {
         pcem: PceModel,
     ) {
         let n = n_opt;
+        // Each utility once (not once per pair of options), a contiguous row per option.
+        self.u.clear();
+        for m in 0..n {
+            self.u.extend((0..n_act).map(|k| u(k, m)));
+        }
         self.c.clear();
         self.c.resize(n * n, 0.0);
         for i in 0..n {
+            let ui = &self.u[i * n_act..(i + 1) * n_act];
             for j in 0..i {
+                let uj = &self.u[j * n_act..(j + 1) * n_act];
                 let (mut cij, mut cji) = (MIN_COALITION, MIN_COALITION);
                 for (k, &wk) in w.iter().enumerate().take(n_act) {
-                    let v = vote(rule, wk, u(k, i), u(k, j));
+                    let v = vote(rule, wk, ui[k], uj[k]);
                     if v > 0.0 {
                         cij += v;
                     }
