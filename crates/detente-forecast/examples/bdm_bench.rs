@@ -8,39 +8,13 @@ use std::time::Instant;
 use detente_core::import::bdm;
 use detente_forecast::{Bdm, BdmParams, ForecastInput, IssueInput, Mean, Median, Model, Nash};
 
-/// A deterministic generator (splitmix64) so the generated scenarios are the same on every run.
-struct Gen(u64);
-impl Gen {
-    fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+mod common;
+use common::Gen;
 
 fn generated(actors: usize, issues: usize, seed: u64) -> ForecastInput {
     let mut g = Gen(seed);
     let capability = (0..actors).map(|_| 0.05 + 0.95 * g.next()).collect();
-    let issues = (0..issues)
-        .map(|k| IssueInput {
-            id: format!("issue{k}"),
-            min: 0.0,
-            max: 100.0,
-            options: None,
-            status_quo: 50.0,
-            position: (0..actors)
-                .map(|_| (g.next() * 10000.0).round() / 100.0)
-                .collect(),
-            salience: (0..actors).map(|_| 0.1 + 0.9 * g.next()).collect(),
-        })
-        .collect();
-    ForecastInput {
-        actors: (0..actors).map(|i| format!("a{i}")).collect(),
-        capability,
-        issues,
-    }
+    common::generated(&mut g, capability, issues, |g, _, _| 0.1 + 0.9 * g.next())
 }
 
 fn from_csv(path: &str) -> ForecastInput {
@@ -78,12 +52,7 @@ fn time(name: &str, model: &dyn Model, input: &ForecastInput, reps: usize) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let dir = args
-        .get(1)
-        .map(String::as_str)
-        .unwrap_or("../shared/data/bdm");
-    let reps: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(5);
+    let (dir, reps, _) = common::args("../shared/data/bdm", 5);
     let bdm = Bdm::new(BdmParams::default());
     for f in [
         "eu_emissions_1994.csv",

@@ -7,19 +7,10 @@ use std::time::Instant;
 
 use detente_core::import::ktab;
 use detente_forecast::smp::Smp;
-use detente_forecast::{ForecastInput, IssueInput};
+use detente_forecast::ForecastInput;
 
-/// A deterministic generator (splitmix64) so the generated scenarios are the same on every run.
-struct Gen(u64);
-impl Gen {
-    fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+mod common;
+use common::Gen;
 
 /// `actors` × `issues`, KTAB-like: capabilities 10–200, positions 0–100, saliences summing to ≤ 1.
 fn generated(actors: usize, issues: usize, seed: u64) -> ForecastInput {
@@ -33,24 +24,7 @@ fn generated(actors: usize, issues: usize, seed: u64) -> ForecastInput {
             raw.iter().map(|x| x * total / s).collect()
         })
         .collect();
-    let issues = (0..issues)
-        .map(|k| IssueInput {
-            id: format!("issue{k}"),
-            min: 0.0,
-            max: 100.0,
-            options: None,
-            status_quo: 50.0,
-            position: (0..actors)
-                .map(|_| (g.next() * 10000.0).round() / 100.0)
-                .collect(),
-            salience: (0..actors).map(|a| sal[a][k]).collect(),
-        })
-        .collect();
-    ForecastInput {
-        actors: (0..actors).map(|i| format!("a{i}")).collect(),
-        capability,
-        issues,
-    }
+    common::generated(&mut g, capability, issues, |_, a, k| sal[a][k])
 }
 
 fn time(name: &str, input: &ForecastInput, reps: usize) {
@@ -70,16 +44,7 @@ fn time(name: &str, input: &ForecastInput, reps: usize) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let dir = args
-        .get(1)
-        .map(String::as_str)
-        .unwrap_or("../shared/data/ktab");
-    let reps: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(3);
-    let sizes: Vec<usize> = args[3.min(args.len())..]
-        .iter()
-        .filter_map(|s| s.parse().ok())
-        .collect();
+    let (dir, reps, sizes) = common::args("../shared/data/ktab", 3);
     for f in [
         "dummyData_3Dim.csv",
         "SOE-Pol-Comp.csv",
