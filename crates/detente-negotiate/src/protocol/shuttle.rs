@@ -7,6 +7,7 @@ use super::{
     Actor, Book, Deadline, Kind, MediatedProtocol, MediatorView, Message, Ranked, Session,
 };
 use crate::domain::Domain;
+use crate::outcome::OutcomeId;
 use crate::strategy::{Action, MediatorStrategy, Response, Strategy};
 
 /// The shuttle protocol.
@@ -39,6 +40,48 @@ fn kind_of(r: Response) -> Kind {
     }
 }
 
+/// A session's record as the mediator keeps it: the parties' books, the trace, every offer
+/// made to the mediator and every answer it received.
+struct Talks<'r> {
+    book: Book<'r>,
+    trace: Vec<Message>,
+    offers: Vec<Vec<OutcomeId>>,
+    responses: Vec<(usize, OutcomeId, bool)>,
+}
+
+impl Talks<'_> {
+    /// The mediator passes `outcome` to party `q` (as a relay or a proposal) in `round`; q's
+    /// answer is traced, logged for the mediator, and returned.
+    fn put(
+        &mut self,
+        domain: &Domain,
+        parties: &mut [Box<dyn Strategy>],
+        round: u32,
+        q: usize,
+        kind: Kind,
+        outcome: OutcomeId,
+    ) -> Response {
+        self.trace.push(Message {
+            round,
+            from: Actor::Mediator,
+            to: Actor::Party(q),
+            kind,
+            outcome: Some(outcome),
+        });
+        self.book.received[q].push((Actor::Mediator, outcome));
+        let r = parties[q].respond(&self.book.view(domain, q, round), outcome);
+        self.trace.push(Message {
+            round,
+            from: Actor::Party(q),
+            to: Actor::Mediator,
+            kind: kind_of(r),
+            outcome: Some(outcome),
+        });
+        self.responses.push((q, outcome, r == Response::Accept));
+        r
+    }
+}
+
 impl MediatedProtocol for Shuttle {
     fn run_ranked(
         &self,
@@ -49,41 +92,45 @@ impl MediatedProtocol for Shuttle {
     ) -> Session {
         let n = parties.len();
         let rounds = self.deadline.rounds;
-        let mut book = Book::new(domain, ranked, self.deadline);
-        let mut trace = Vec::new();
-        let mut offers: Vec<Vec<u64>> = vec![Vec::new(); n];
-        let mut responses: Vec<(usize, u64, bool)> = Vec::new();
+        let mut t = Talks {
+            book: Book::new(domain, ranked, self.deadline),
+            trace: Vec::new(),
+            offers: vec![Vec::new(); n],
+            responses: Vec::new(),
+        };
         for round in 0..self.deadline.played() {
-            if book.timed_out() {
-                return Session::finish(domain, None, round, None, trace);
+            if t.book.timed_out() {
+                return Session::finish(domain, None, round, None, t.trace);
             }
             let direct = self.direct_from.map(|d| round >= d).unwrap_or(false);
             if direct {
-                match direct_round(domain, &mut book, parties, round, &mut trace) {
-                    Some(Ok(o)) => return Session::finish(domain, Some(o), round + 1, None, trace),
+                match direct_round(domain, &mut t.book, parties, round, &mut t.trace) {
+                    Some(Ok(o)) => {
+                        return Session::finish(domain, Some(o), round + 1, None, t.trace)
+                    }
                     Some(Err(q)) => {
-                        return Session::finish(domain, None, round + 1, Some(q), trace)
+                        return Session::finish(domain, None, round + 1, Some(q), t.trace)
                     }
                     None => {}
                 }
             } else {
                 let p = round as usize % n;
-                let offer = match parties[p].propose(&book.view(domain, p, round)) {
+                let offer = match parties[p].propose(&t.book.view(domain, p, round)) {
                     Action::Offer(o) => o,
                     Action::WalkAway => {
-                        trace.push(Message {
+                        t.trace.push(Message {
                             round,
                             from: Actor::Party(p),
                             to: Actor::Mediator,
                             kind: Kind::WalkAway,
                             outcome: None,
                         });
-                        return Session::finish(domain, None, round + 1, Some(p), trace);
+                        return Session::finish(domain, None, round + 1, Some(p), t.trace);
                     }
                 };
-                book.sent[p].push(offer);
-                offers[p].push(offer);
-                trace.push(Message {
+                t.book.sent[p].push(offer);
+                t.offers[p].push(offer);
+                t.trace.push(Message {
                     round,
                     from: Actor::Party(p),
                     to: Actor::Mediator,
@@ -97,8 +144,8 @@ impl MediatedProtocol for Shuttle {
                         round,
                         rounds,
                         space: &domain.space,
-                        offers: &offers,
-                        responses: &responses,
+                        offers: &t.offers,
+                        responses: &t.responses,
                     };
                     mediator.reframe(&v, p, (p + 1) % n, offer)
                 } else {
@@ -107,27 +154,11 @@ impl MediatedProtocol for Shuttle {
                 let mut all = true;
                 for k in 1..n {
                     let q = (p + k) % n;
-                    trace.push(Message {
-                        round,
-                        from: Actor::Mediator,
-                        to: Actor::Party(q),
-                        kind: Kind::Relay,
-                        outcome: Some(relayed),
-                    });
-                    book.received[q].push((Actor::Mediator, relayed));
-                    let r = parties[q].respond(&book.view(domain, q, round), relayed);
-                    trace.push(Message {
-                        round,
-                        from: Actor::Party(q),
-                        to: Actor::Mediator,
-                        kind: kind_of(r),
-                        outcome: Some(relayed),
-                    });
-                    responses.push((q, relayed, r == Response::Accept));
+                    let r = t.put(domain, parties, round, q, Kind::Relay, relayed);
                     match r {
                         Response::Accept => {}
                         Response::Reject => {
-                            trace.push(Message {
+                            t.trace.push(Message {
                                 round,
                                 from: Actor::Mediator,
                                 to: Actor::Party(p),
@@ -138,53 +169,37 @@ impl MediatedProtocol for Shuttle {
                             break;
                         }
                         Response::WalkAway => {
-                            trace.push(Message {
+                            t.trace.push(Message {
                                 round,
                                 from: Actor::Mediator,
                                 to: Actor::Party(p),
                                 kind: Kind::WalkAway,
                                 outcome: None,
                             });
-                            return Session::finish(domain, None, round + 1, Some(q), trace);
+                            return Session::finish(domain, None, round + 1, Some(q), t.trace);
                         }
                     }
                 }
                 if all && relayed == offer {
-                    trace.push(Message {
+                    t.trace.push(Message {
                         round,
                         from: Actor::Mediator,
                         to: Actor::Party(p),
                         kind: Kind::Accept,
                         outcome: Some(offer),
                     });
-                    return Session::finish(domain, Some(offer), round + 1, None, trace);
+                    return Session::finish(domain, Some(offer), round + 1, None, t.trace);
                 }
                 if all {
                     // the others accepted a reframed version: the proposer must confirm it
-                    trace.push(Message {
-                        round,
-                        from: Actor::Mediator,
-                        to: Actor::Party(p),
-                        kind: Kind::Proposal,
-                        outcome: Some(relayed),
-                    });
-                    book.received[p].push((Actor::Mediator, relayed));
-                    let r = parties[p].respond(&book.view(domain, p, round), relayed);
-                    trace.push(Message {
-                        round,
-                        from: Actor::Party(p),
-                        to: Actor::Mediator,
-                        kind: kind_of(r),
-                        outcome: Some(relayed),
-                    });
-                    responses.push((p, relayed, r == Response::Accept));
+                    let r = t.put(domain, parties, round, p, Kind::Proposal, relayed);
                     match r {
                         Response::Accept => {
-                            return Session::finish(domain, Some(relayed), round + 1, None, trace)
+                            return Session::finish(domain, Some(relayed), round + 1, None, t.trace)
                         }
                         Response::Reject => {}
                         Response::WalkAway => {
-                            return Session::finish(domain, None, round + 1, Some(p), trace)
+                            return Session::finish(domain, None, round + 1, Some(p), t.trace)
                         }
                     }
                 }
@@ -197,45 +212,29 @@ impl MediatedProtocol for Shuttle {
                         round,
                         rounds,
                         space: &domain.space,
-                        offers: &offers,
-                        responses: &responses,
+                        offers: &t.offers,
+                        responses: &t.responses,
                     };
                     mediator.bridge(&v)
                 };
                 if let Some(b) = bridge {
                     let mut all = true;
                     for q in 0..n {
-                        trace.push(Message {
-                            round,
-                            from: Actor::Mediator,
-                            to: Actor::Party(q),
-                            kind: Kind::Proposal,
-                            outcome: Some(b),
-                        });
-                        book.received[q].push((Actor::Mediator, b));
-                        let r = parties[q].respond(&book.view(domain, q, round), b);
-                        trace.push(Message {
-                            round,
-                            from: Actor::Party(q),
-                            to: Actor::Mediator,
-                            kind: kind_of(r),
-                            outcome: Some(b),
-                        });
-                        responses.push((q, b, r == Response::Accept));
+                        let r = t.put(domain, parties, round, q, Kind::Proposal, b);
                         match r {
                             Response::Accept => {}
                             Response::Reject => all = false,
                             Response::WalkAway => {
-                                return Session::finish(domain, None, round + 1, Some(q), trace)
+                                return Session::finish(domain, None, round + 1, Some(q), t.trace)
                             }
                         }
                     }
                     if all {
-                        return Session::finish(domain, Some(b), round + 1, None, trace);
+                        return Session::finish(domain, Some(b), round + 1, None, t.trace);
                     }
                 }
             }
         }
-        Session::finish(domain, None, self.deadline.played(), None, trace)
+        Session::finish(domain, None, self.deadline.played(), None, t.trace)
     }
 }
