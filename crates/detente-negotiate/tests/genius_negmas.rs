@@ -12,18 +12,10 @@ use serde_json::Value;
 const TOL: f64 = 1e-9;
 
 /// `<repo>/../shared/data/genius` (CI layout), or one level further up (git worktrees).
+mod common;
+
 fn data() -> PathBuf {
-    let near = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/genius"
-    ));
-    if near.exists() {
-        return near;
-    }
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../../shared/data/genius"
-    ))
+    common::genius_dir()
 }
 
 fn expected() -> Value {

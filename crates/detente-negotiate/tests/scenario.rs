@@ -10,20 +10,10 @@ use detente_negotiate::scenario::{
 };
 use detente_negotiate::Domain;
 
+mod common;
+
 fn data(name: &str) -> PathBuf {
-    let near = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/genius"
-    ));
-    let base = if near.exists() {
-        near
-    } else {
-        PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../../shared/data/genius"
-        ))
-    };
-    base.join(name)
+    common::genius_dir().join(name)
 }
 
 #[test]
