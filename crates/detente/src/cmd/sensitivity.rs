@@ -3,12 +3,11 @@
 use std::process::ExitCode;
 
 use detente_core::format_number;
-use detente_negotiate::scenario::ProtocolKind;
-use detente_sim::{apply_sets, param_paths, SimConfig};
+use detente_sim::param_paths;
 use serde_json::json;
 
 use crate::cli::CmdResult;
-use crate::cmd::simulate::{progress, sim_err};
+use crate::cmd::simulate::{progress, sim_err, SimArgs};
 use crate::load::{load, Source};
 use crate::render::{print_json, print_text, table, CliError};
 
@@ -21,18 +20,9 @@ pub struct Args {
     /// Runs per variant (each input is run at its low and its high value).
     #[arg(long, default_value_t = 200)]
     pub runs: usize,
-    /// Master seed (the same random numbers are used for every variant).
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Worker threads (default: all cores).
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Negotiation protocol (default: the scenario's).
-    #[arg(long, value_parser = ["sao", "mediated", "shuttle"])]
-    pub protocol: Option<String>,
-    /// Override one input before the analysis (repeatable).
-    #[arg(long = "set", value_name = "PATH=VALUE")]
-    pub sets: Vec<String>,
+    /// Seed (the same random numbers for every variant), threads, protocol and overrides.
+    #[command(flatten)]
+    pub sim: SimArgs,
     /// Show only the N strongest factors in the table.
     #[arg(long, default_value_t = 15)]
     pub top: usize,
@@ -45,20 +35,15 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
     }
     let loaded = load(&a.source)?;
     loaded.print_warnings(json);
-    let s = apply_sets(&loaded.scenario, &a.sets).map_err(sim_err)?;
-    let cfg = SimConfig {
-        runs: a.runs,
-        seed: a.seed,
-        threads: a.threads,
-        protocol: a.protocol.as_deref().and_then(ProtocolKind::parse),
-    };
+    let s = a.sim.apply(&loaded.scenario)?;
+    let cfg = a.sim.config(a.runs);
     let pb = progress(2 * param_paths(&s).len() as u64, json, "varying inputs");
     let t = detente_sim::sensitivity(&s, &cfg, &|| pb.inc(1)).map_err(sim_err)?;
     pb.finish_and_clear();
     if json {
         print_json(&json!({
             "runs": t.runs,
-            "seed": a.seed,
+            "seed": a.sim.seed,
             "p_deal": t.p_deal_base,
             "p_breakdown": t.p_breakdown_base,
             "factors": t.factors,

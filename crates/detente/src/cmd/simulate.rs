@@ -23,6 +23,20 @@ pub struct Args {
     /// Number of simulated futures.
     #[arg(long, default_value_t = 1000)]
     pub runs: usize,
+    /// Seed, threads, protocol and overrides.
+    #[command(flatten)]
+    pub sim: SimArgs,
+    /// Apply a scenario overlay (a partial TOML that patches the scenario).
+    #[arg(long, value_name = "OVERLAY")]
+    pub overlay: Option<PathBuf>,
+    /// Also simulate the scenario with this overlay and show both side by side.
+    #[arg(long, value_name = "OVERLAY")]
+    pub compare: Option<PathBuf>,
+}
+
+/// The options `simulate` and `sensitivity` share.
+#[derive(Debug, clap::Args)]
+pub struct SimArgs {
     /// Master seed: the same seed gives the same result, whatever the thread count.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -35,12 +49,23 @@ pub struct Args {
     /// Override one input, e.g. `--set actors.israel.capability=0.2` (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
-    /// Apply a scenario overlay (a partial TOML that patches the scenario).
-    #[arg(long, value_name = "OVERLAY")]
-    pub overlay: Option<PathBuf>,
-    /// Also simulate the scenario with this overlay and show both side by side.
-    #[arg(long, value_name = "OVERLAY")]
-    pub compare: Option<PathBuf>,
+}
+
+impl SimArgs {
+    /// The simulation settings for `runs` futures per variant.
+    pub fn config(&self, runs: usize) -> SimConfig {
+        SimConfig {
+            runs,
+            seed: self.seed,
+            threads: self.threads,
+            protocol: self.protocol.as_deref().and_then(ProtocolKind::parse),
+        }
+    }
+
+    /// The scenario with every `--set` applied.
+    pub fn apply(&self, s: &Scenario) -> Result<Scenario, CliError> {
+        apply_sets(s, &self.sets).map_err(sim_err)
+    }
 }
 
 /// Turns a simulation error into a CLI error.
@@ -117,12 +142,7 @@ fn pct(x: f64) -> String {
 }
 
 fn simulate(s: &Scenario, a: &Args, json: bool, label: &str) -> Result<SimResult, CliError> {
-    let cfg = SimConfig {
-        runs: a.runs,
-        seed: a.seed,
-        threads: a.threads,
-        protocol: a.protocol.as_deref().and_then(ProtocolKind::parse),
-    };
+    let cfg = a.sim.config(a.runs);
     let pb = progress(a.runs as u64, json, label);
     let r = detente_sim::simulate(s, &cfg, &|| pb.inc(1)).map_err(sim_err)?;
     pb.finish_and_clear();
@@ -136,7 +156,7 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
     }
     let loaded = load(&a.source)?;
     loaded.print_warnings(json);
-    let mut s = apply_sets(&loaded.scenario, &a.sets).map_err(sim_err)?;
+    let mut s = a.sim.apply(&loaded.scenario)?;
     if let Some(o) = &a.overlay {
         s = overlay(&s, o)?;
     }
