@@ -1,26 +1,9 @@
 //! `detente forecast`: JSON contract, reference inputs, errors.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{detente, json_of, shared};
 use serde_json::Value;
-
-fn json_of(args: &[&str]) -> Value {
-    let out = Command::cargo_bin("detente")
-        .expect("binary")
-        .args(args)
-        .arg("--json")
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json")
-}
-
-fn shared(path: &str) -> String {
-    format!("{}/../../../shared/data/{path}", env!("CARGO_MANIFEST_DIR"))
-}
 
 #[test]
 fn muscat_forecast_follows_the_contract() {
@@ -99,8 +82,7 @@ fn rounds_flag_sets_the_trace_length() {
 
 #[test]
 fn unknown_model_is_an_error() {
-    Command::cargo_bin("detente")
-        .expect("binary")
+    detente()
         .args(["forecast", "--model", "oracle"])
         .assert()
         .failure();
@@ -165,8 +147,7 @@ fn a_bad_smp_setting_is_located() {
     let line = text.lines().count();
     let path = dir.path().join("bad.toml");
     std::fs::write(&path, &text).expect("write");
-    let out = Command::cargo_bin("detente")
-        .expect("binary")
+    let out = detente()
         .args([
             "forecast",
             path.to_str().expect("utf-8"),

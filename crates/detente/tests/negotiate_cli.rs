@@ -1,34 +1,11 @@
 //! `detente analyze` and `detente negotiate` on a GENIUS folder and on the built-in scenario.
 
-use assert_cmd::Command;
-use serde_json::Value;
+mod common;
 
-fn detente() -> Command {
-    Command::cargo_bin("detente").expect("binary built")
-}
+use common::{detente, json_of, shared};
 
 fn genius(name: &str) -> String {
-    let near = format!("{}/../../../shared/data/genius", env!("CARGO_MANIFEST_DIR"));
-    let base = if std::path::Path::new(&near).exists() {
-        near
-    } else {
-        format!(
-            "{}/../../../../shared/data/genius",
-            env!("CARGO_MANIFEST_DIR")
-        )
-    };
-    format!("{base}/{name}")
-}
-
-fn json_of(args: &[&str]) -> Value {
-    let out = detente().args(args).arg("--json").output().expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+    shared(&format!("genius/{name}"))
 }
 
 #[test]

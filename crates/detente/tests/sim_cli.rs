@@ -1,25 +1,9 @@
 //! `detente simulate`, `sensitivity`, `report` and `import` through the binary.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{detente, json_of, shared};
 use serde_json::Value;
-
-fn detente() -> Command {
-    Command::cargo_bin("detente").expect("binary")
-}
-
-fn json_of(args: &[&str]) -> Value {
-    let out = detente().args(args).arg("--json").output().expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json")
-}
-
-fn shared(path: &str) -> String {
-    format!("{}/../../../shared/data/{path}", env!("CARGO_MANIFEST_DIR"))
-}
 
 #[test]
 fn simulate_follows_the_contract_and_probabilities_sum_to_one() {
