@@ -35,10 +35,10 @@ pub struct Args {
     #[arg(long)]
     pub force: bool,
     /// Simulated futures for the outcome probabilities.
-    #[arg(long, default_value_t = 500)]
+    #[arg(long, default_value_t = 10_000)]
     pub runs: usize,
     /// Runs per variant for the sensitivity analysis (0 leaves the tornado out).
-    #[arg(long, default_value_t = 40)]
+    #[arg(long, default_value_t = 200)]
     pub sensitivity_runs: usize,
     /// Master seed.
     #[arg(long, default_value_t = 1)]
