@@ -401,17 +401,20 @@ impl Model for Bdm {
                 positions,
             });
         }
+        // Round 0: the weighted median of the input positions.
+        let start: Vec<f64> = input
+            .issues
+            .iter()
+            .map(|is| weighted_median(&is.position, &w_of(is), is.status_quo))
+            .collect();
         let outcomes = match rounds.last() {
             Some(r) => r.forecast.clone(),
-            None => input
-                .issues
-                .iter()
-                .map(|is| weighted_median(&is.position, &w_of(is), is.status_quo))
-                .collect(),
+            None => start.clone(),
         };
         Ok(Forecast {
             model: "bdm",
             outcomes,
+            start,
             rounds,
             diagnostics: vec![("rounds".into(), rounds_n as f64)],
         })
@@ -531,5 +534,29 @@ mod tests {
         let f = f.expect("runs");
         assert!(f.outcomes.iter().all(|v| v.is_finite()));
         assert_eq!(f.outcomes[0], 3.0);
+        assert_eq!(f.start, vec![3.0], "no weight: round 0 is the status quo");
+    }
+
+    #[test]
+    fn round_zero_is_the_weighted_median_of_the_input() {
+        // weights 1·0.2, 2·0.5, 1·0.9 = 0.2, 1.0, 0.9 (total 2.1): the median is at 40
+        let is = IssueInput {
+            id: "x".into(),
+            min: 0.0,
+            max: 100.0,
+            options: None,
+            status_quo: 0.0,
+            position: vec![10.0, 40.0, 90.0],
+            salience: vec![0.2, 0.5, 0.9],
+        };
+        let f = Bdm::default()
+            .forecast(&ForecastInput {
+                actors: vec!["a".into(), "b".into(), "c".into()],
+                capability: vec![1.0, 2.0, 1.0],
+                issues: vec![is],
+            })
+            .expect("runs");
+        assert_eq!(f.start, vec![40.0]);
+        assert_eq!(f.rounds.len(), 10);
     }
 }

@@ -49,6 +49,9 @@ pub struct Forecast {
     pub model: &'static str,
     /// Settled value per issue, on the issue scale.
     pub outcomes: Vec<f64>,
+    /// The model's forecast per issue from the input alone (round 0), for models with rounds;
+    /// empty for static models.
+    pub start: Vec<f64>,
     /// Rounds 1..R (round 0 is the input and is not listed); empty for static models.
     pub rounds: Vec<Round>,
     /// Named diagnostics (e.g. `converged`, `turns`), model-specific.

@@ -92,6 +92,7 @@ impl Model for Nash {
         Ok(Forecast {
             model: "nash",
             outcomes,
+            start: Vec::new(),
             rounds: Vec::new(),
             diagnostics: vec![("issues_moved_from_status_quo".into(), moved)],
         })

@@ -25,6 +25,7 @@ pub fn per_issue(
     Ok(Forecast {
         model,
         outcomes,
+        start: Vec::new(),
         rounds: Vec::new(),
         diagnostics: Vec::new(),
     })

@@ -104,7 +104,7 @@ pub fn to_html(r: &ReportInput) -> String {
         }
         o.push_str("</table>\n");
         if !f.trajectories.is_empty() {
-            o.push_str("<p class=\"how\">Round by round: how the forecast moves as actors challenge, compromise and capitulate.</p>\n<div class=\"grid\">\n");
+            o.push_str("<p class=\"how\">Round by round: how each dynamic model's forecast moves as actors challenge, bargain and give way (BDM: the weighted median of positions; SMP: the probability-weighted expected outcome).</p>\n<div class=\"grid\">\n");
             for (issue, model, vals) in &f.trajectories {
                 let range = r
                     .issues

@@ -128,6 +128,13 @@ fn report_writes_html_and_markdown_and_never_overwrites() {
     assert!(
         text.starts_with("<!DOCTYPE html>") && text.contains("<svg") && !text.contains("<script")
     );
+    // both dynamic models' trajectories, issue by issue
+    for model in ["bdm", "smp"] {
+        assert!(
+            text.contains(&format!("<h3>enrichment_level — {model}</h3>")),
+            "{model} trajectory"
+        );
+    }
     detente()
         .args(["report", "-o", h, "--runs", "5", "--sensitivity-runs", "0"])
         .assert()

@@ -128,6 +128,12 @@ impl Model for Smp {
         let modal = last.unique_probs.iter().copied().fold(0.0, f64::max);
         Ok(Forecast {
             model: "smp",
+            start: run.states[0]
+                .expected
+                .iter()
+                .enumerate()
+                .map(|(d, x)| scale(d, *x))
+                .collect(),
             outcomes: last
                 .expected
                 .iter()
@@ -943,6 +949,11 @@ mod tests {
         let f = Smp::default().forecast(&inp).expect("runs");
         assert_eq!(f.rounds.len(), run.states.len() - 1);
         assert!(f.outcomes.iter().all(|x| (0.0..=100.0).contains(x)));
+        // round 0 is the expected outcome of the input positions, on the issues' 0–100 scale
+        assert_eq!(f.start.len(), 2);
+        for (d, x) in f.start.iter().enumerate() {
+            assert!((x - 100.0 * run.states[0].expected[d]).abs() < 1e-9);
+        }
     }
 
     #[test]

@@ -251,17 +251,13 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
                 header.extend(engaged.iter().map(|&k| input.actors[k].clone()));
                 let hdr: Vec<&str> = header.iter().map(String::as_str).collect();
                 let mut t = table(&hdr);
-                let w: Vec<f64> = input
-                    .capability
-                    .iter()
-                    .zip(&input.issues[i].salience)
-                    .map(|(c, s)| c * s)
-                    .collect();
-                let start = detente_forecast::stats::weighted_median(
-                    &input.issues[i].position,
-                    &w,
-                    input.issues[i].status_quo,
-                );
+                // the model's own forecast from the input (BDM: the weighted median; SMP: the
+                // expected outcome of the input positions)
+                let start = f
+                    .start
+                    .get(i)
+                    .copied()
+                    .unwrap_or(input.issues[i].status_quo);
                 let mut row = vec!["0 (input)".to_string(), show(s, i, start)];
                 row.extend(
                     engaged

@@ -125,23 +125,14 @@ pub fn build(loaded: &Loaded, a: &Args, json: bool) -> Result<ReportInput, CliEr
         .collect();
     // Forecasts.
     let models = build_models(&["all".to_string()], loaded, None, BdmVariant::default())?;
-    let (input, fs) = run_models(s, &models)?;
+    let (_, fs) = run_models(s, &models)?;
+    // Every model with rounds (BDM, SMP), issue by issue: round 0, then each round's forecast.
     let mut trajectories = Vec::new();
-    if let Some(bdm) = fs.iter().find(|f| f.model == "bdm") {
-        for (i, is) in s.issues.iter().enumerate() {
-            let w: Vec<f64> = input
-                .capability
-                .iter()
-                .zip(&input.issues[i].salience)
-                .map(|(c, x)| c * x)
-                .collect();
-            let mut v = vec![detente_forecast::stats::weighted_median(
-                &input.issues[i].position,
-                &w,
-                is.status_quo.value,
-            )];
-            v.extend(bdm.rounds.iter().map(|rd| rd.forecast[i]));
-            trajectories.push((is.id.clone(), "bdm".to_string(), v));
+    for (i, is) in s.issues.iter().enumerate() {
+        for f in fs.iter().filter(|f| !f.rounds.is_empty()) {
+            let mut v = vec![f.start.get(i).copied().unwrap_or(is.status_quo.value)];
+            v.extend(f.rounds.iter().map(|rd| rd.forecast[i]));
+            trajectories.push((is.id.clone(), f.model.to_string(), v));
         }
     }
     r.forecasts = Some(Forecasts {
