@@ -161,103 +161,35 @@ pub fn stream_utilities(tables: &[Vec<f64>], mut f: impl FnMut(f64)) {
     }
 }
 
-/// Like [`stream_utilities`] for several utilities over the same space at once: calls `f`
-/// with every party's utility of each outcome, in mixed-radix order. `tables[p]` are party
-/// `p`'s per-issue weight × evaluation tables; each value is bit-identical to
-/// [`stream_utilities`]'s.
-///
-/// # Panics
-/// If the parties' tables do not have the same shape.
-pub fn stream_utilities_many(tables: &[Vec<Vec<f64>>], mut f: impl FnMut(&[f64])) {
-    let Some(first) = tables.first() else {
-        return;
-    };
-    let n = first.len();
-    let radices: Vec<usize> = first.iter().map(Vec::len).collect();
-    assert!(
-        tables
-            .iter()
-            .all(|t| t.iter().map(Vec::len).eq(radices.iter().copied())),
-        "utility tables of different shapes"
-    );
-    if n == 0 || radices.contains(&0) {
-        return;
-    }
-    let m = tables.len();
-    let mut digits = vec![0usize; n];
-    // prefix[k * m + p] = party p's sum of tables[p][0..=k]
-    let mut prefix = vec![0.0f64; n * m];
-    for (p, t) in tables.iter().enumerate() {
-        let mut acc = 0.0;
-        for k in 0..n {
-            acc += t[k][0];
-            prefix[k * m + p] = acc;
-        }
-    }
-    let mut values = vec![0.0f64; m];
-    loop {
-        for j in 0..radices[n - 1] {
-            for (p, t) in tables.iter().enumerate() {
-                let base = if n >= 2 { prefix[(n - 2) * m + p] } else { 0.0 };
-                values[p] = base + t[n - 1][j];
-            }
-            f(&values);
-        }
-        let mut k = n - 1;
-        loop {
-            if k == 0 {
-                return;
-            }
-            k -= 1;
-            digits[k] += 1;
-            if digits[k] < radices[k] {
-                break;
-            }
-            digits[k] = 0;
-        }
-        for (p, t) in tables.iter().enumerate() {
-            let mut acc = if k == 0 { 0.0 } else { prefix[(k - 1) * m + p] };
-            for j in k..n {
-                let d = if j == n - 1 { 0 } else { digits[j] };
-                acc += t[j][d];
-                prefix[j * m + p] = acc;
-            }
-        }
-    }
-}
-
 /// The outcome maximising the product of several parties' utilities (the first in index order
 /// among equal products), skipping outcomes for which `skip` is true; `None` when every outcome
-/// is skipped. `tables[p]` are party `p`'s per-issue weight × evaluation tables; products are
-/// bit-identical to those of [`stream_utilities_many`]'s values.
+/// is skipped. `tables[p]` are party `p`'s per-issue weight × evaluation tables; each utility
+/// is the left-to-right sum [`stream_utilities`] forms, so products are bit-identical to the
+/// streamed values'.
 ///
-/// When every table entry is ≥ 0 (a product can then only grow with each term) whole blocks
-/// of outcomes are pruned by an exact upper bound; otherwise every outcome is visited.
+/// The search walks the outcomes depth first, issue by issue, in index order. When every table
+/// entry is finite and ≥ 0 (a product can then only grow with each term) whole blocks of
+/// outcomes are pruned by an exact upper bound; otherwise every outcome is visited.
 pub fn argmax_product(
     tables: &[Vec<Vec<f64>>],
     mut skip: impl FnMut(OutcomeId) -> bool,
 ) -> Option<(f64, OutcomeId)> {
-    let mut best: Option<(f64, OutcomeId)> = None;
-    let nonnegative = tables
+    let first = tables.first()?;
+    let n = first.len();
+    assert!(
+        tables
+            .iter()
+            .all(|t| t.iter().map(Vec::len).eq(first.iter().map(Vec::len))),
+        "utility tables of different shapes"
+    );
+    if n == 0 || first.iter().any(Vec::is_empty) {
+        return None;
+    }
+    let prune = tables
         .iter()
         .flatten()
         .flatten()
         .all(|&v| v >= 0.0 && v.is_finite());
-    let Some(first) = tables.first().filter(|_| nonnegative) else {
-        let mut o: OutcomeId = 0;
-        stream_utilities_many(tables, |us| {
-            let score: f64 = us.iter().product();
-            if best.is_none_or(|(b, _)| score > b) && !skip(o) {
-                best = Some((score, o));
-            }
-            o += 1;
-        });
-        return best;
-    };
-    let n = first.len();
-    if n == 0 || first.iter().any(Vec::is_empty) {
-        return None;
-    }
     // max_of[p][k]: party p's best entry on issue k.
     let max_of: Vec<Vec<f64>> = tables
         .iter()
@@ -275,7 +207,9 @@ pub fn argmax_product(
         tables,
         max_of: &max_of,
         stride: &stride,
+        prune,
     };
+    let mut best = None;
     let mut sums = vec![0.0; tables.len() * (n + 1)];
     search.visit(0, 0, &mut sums, &mut best, &mut skip);
     best
@@ -286,6 +220,8 @@ struct Search<'a> {
     tables: &'a [Vec<Vec<f64>>],
     max_of: &'a [Vec<f64>],
     stride: &'a [u64],
+    /// Whether the bound may prune inner nodes (every entry finite and ≥ 0).
+    prune: bool,
 }
 
 impl Search<'_> {
@@ -315,15 +251,12 @@ impl Search<'_> {
                 }
                 bound *= b;
             }
-            if best.is_some_and(|(b, _)| bound <= b) {
-                continue;
-            }
             if k + 1 == n {
-                // at a leaf the bound is the product itself
-                if !skip(id) {
+                // at a leaf the bound is the product itself: it wins only when strictly larger
+                if best.is_none_or(|(b, _)| bound > b) && !skip(id) {
                     *best = Some((bound, id));
                 }
-            } else {
+            } else if !(self.prune && best.is_some_and(|(b, _)| bound <= b)) {
                 self.visit(k + 1, id, sums, best, skip);
             }
         }
@@ -375,7 +308,7 @@ mod tests {
     }
 
     #[test]
-    fn streaming_many_matches_one_at_a_time() {
+    fn finite_range_is_the_streamed_extremes() {
         let space = OutcomeSpace::new(vec![
             Issue::discrete("a", vec!["0".into(), "1".into(), "2".into()]),
             Issue::discrete("b", vec!["0".into(), "1".into()]),
@@ -401,16 +334,6 @@ mod tests {
             ),
         ];
         let cols: Vec<Vec<f64>> = us.iter().map(|u| u.all_utilities(&space)).collect();
-        let tables: Vec<_> = us.iter().map(AdditiveUtility::tables).collect();
-        let mut o = 0;
-        stream_utilities_many(&tables, |v| {
-            assert_eq!(v.len(), 2);
-            for p in 0..2 {
-                assert_eq!(v[p].to_bits(), cols[p][o].to_bits());
-            }
-            o += 1;
-        });
-        assert_eq!(o, 24);
         for (u, c) in us.iter().zip(&cols) {
             let (hi, lo) = finite_range(&u.tables()).unwrap();
             assert_eq!(hi, c.iter().copied().fold(f64::MIN, f64::max));
@@ -438,8 +361,17 @@ mod tests {
                             .collect()
                     })
                     .collect();
-                let mut all = Vec::new();
-                stream_utilities_many(&tables, |us| all.push(us.iter().product::<f64>()));
+                let cols: Vec<Vec<f64>> = tables
+                    .iter()
+                    .map(|t| {
+                        let mut c = Vec::new();
+                        stream_utilities(t, |u| c.push(u));
+                        c
+                    })
+                    .collect();
+                let all: Vec<f64> = (0..cols[0].len())
+                    .map(|o| cols.iter().map(|c| c[o]).product())
+                    .collect();
                 for banned in [0usize, 1, 3] {
                     // skip the `banned` best outcomes (first index among equals)
                     let mut order: Vec<usize> = (0..all.len()).collect();
