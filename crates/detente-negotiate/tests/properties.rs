@@ -10,6 +10,16 @@ fn opts(n: usize) -> Vec<String> {
     (0..n).map(|k| k.to_string()).collect()
 }
 
+/// Discrete issues `i0`, `i1`, … with `sizes[k]` options each.
+fn space_of(sizes: &[usize]) -> OutcomeSpace {
+    let issues = sizes
+        .iter()
+        .enumerate()
+        .map(|(k, &s)| Issue::discrete(format!("i{k}"), opts(s)))
+        .collect();
+    OutcomeSpace::new(issues).unwrap()
+}
+
 /// A random domain: `sizes` options per issue, `parties` random additive utilities.
 fn domain_strategy(parties: usize) -> impl Strategy<Value = Domain> {
     prop::collection::vec(1usize..5, 1..4)
@@ -22,12 +32,7 @@ fn domain_strategy(parties: usize) -> impl Strategy<Value = Domain> {
             (Just(sizes), prop::collection::vec(one, parties))
         })
         .prop_map(|(sizes, ps)| {
-            let issues = sizes
-                .iter()
-                .enumerate()
-                .map(|(k, &s)| Issue::discrete(format!("i{k}"), opts(s)))
-                .collect();
-            let space = OutcomeSpace::new(issues).unwrap();
+            let space = space_of(&sizes);
             let utilities = ps
                 .into_iter()
                 .map(|(w, ev, r)| {
@@ -151,12 +156,7 @@ proptest! {
         queries in prop::collection::vec((any::<bool>(), 0.0f64..1.2), 1..20),
     ) {
         use detente_negotiate::protocol::Ranked;
-        let issues = sizes
-            .iter()
-            .enumerate()
-            .map(|(k, &s)| Issue::discrete(format!("i{k}"), opts(s)))
-            .collect();
-        let space = OutcomeSpace::new(issues).unwrap();
+        let space = space_of(&sizes);
         // few distinct evaluation levels, so that ties are common
         let mut x = seed;
         let mut next = || { x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407); (x >> 60) as f64 / 16.0 };
