@@ -18,6 +18,8 @@ pub struct Scenario {
     pub stances: Vec<Stance>,
     /// Events on the timeline that may shift positions, saliences, capabilities or BATNAs.
     pub events: Vec<Event>,
+    /// Coercive threats: who threatens whom, when they fall due, how credible they are.
+    pub threats: Vec<Threat>,
     /// How the talks are run by default.
     pub protocol: ProtocolDefaults,
     /// Outcome classification settings for the simulation.
@@ -33,6 +35,9 @@ pub struct Meta {
     pub title: String,
     /// Date of the situation described (free text, ISO 8601 recommended).
     pub date: String,
+    /// The date the scenario is written as of (`YYYY-MM-DD`): every input comes from sources
+    /// public on or before it.
+    pub as_of: Option<String>,
     /// A paragraph describing the situation.
     pub description: String,
     /// Where the numbers come from.
@@ -255,8 +260,42 @@ pub struct Actor {
     pub batna: Option<Param>,
     /// Per-round discount factor in (0, 1], if time costs this actor.
     pub discount: Option<f64>,
+    /// Cost of its coercive alternative (fighting) on the utility scale; `None`: no such option.
+    pub war_cost: Option<Param>,
+    /// Domestic ratification rule (two-level game), for parties.
+    pub ratify: Option<Ratify>,
+    /// Capacity and will to wreck an agreement it dislikes, in [0, 1] (stakeholders).
+    pub spoiler: Option<Param>,
     /// Free-text notes (rationale, sources).
     pub notes: String,
+}
+
+/// Who must approve a package before a party can sign it (Putnam's domestic win-set).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Ratify {
+    /// Ids of the domestic actors who vote, beside the party itself.
+    pub by: Vec<String>,
+    /// Share of the voters' total capability that must approve, in (0, 1].
+    pub threshold: f64,
+}
+
+/// A coercive threat that falls due at a round or after stalled rounds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Threat {
+    /// Stable id.
+    pub id: String,
+    /// What is threatened.
+    pub description: String,
+    /// Index of the threatening actor.
+    pub by: usize,
+    /// Index of the threatened actor.
+    pub against: usize,
+    /// Round before which it falls due (an ultimatum known to both), if any.
+    pub round: Option<u32>,
+    /// Number of rounds without progress after which it falls due, if any.
+    pub stalled: Option<u32>,
+    /// Probability that it is carried out when due and rational, in [0, 1].
+    pub credibility: Param,
 }
 
 impl Actor {
@@ -276,6 +315,9 @@ impl Actor {
             pressures: Vec::new(),
             batna: None,
             discount: None,
+            war_cost: None,
+            ratify: None,
+            spoiler: None,
             notes: String::new(),
         }
     }
@@ -379,6 +421,31 @@ impl Issue {
             _ => format_number(x),
         }
     }
+}
+
+/// Parses an ISO 8601 calendar date `YYYY-MM-DD` into (year, month, day), checking the day
+/// exists in that month (leap years included).
+pub fn parse_iso_date(s: &str) -> Option<(i32, u32, u32)> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        let t = &s[r];
+        t.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| t.parse().ok())?
+    };
+    let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (1..=days).contains(&d).then_some((y as i32, m, d))
 }
 
 /// Formats a number compactly (up to 4 decimals, trailing zeros removed).
@@ -635,6 +702,8 @@ impl Scenario {
             push("capability", Some(&a.capability));
             push("risk", a.risk.as_ref());
             push("batna", a.batna.as_ref());
+            push("war_cost", a.war_cost.as_ref());
+            push("spoiler", a.spoiler.as_ref());
         }
         for i in &self.issues {
             if i.status_quo.is_uncertain() {
@@ -651,6 +720,11 @@ impl Scenario {
             }
             if s.salience.is_uncertain() {
                 out.push((format!("{base}.salience"), s.salience));
+            }
+        }
+        for t in &self.threats {
+            if t.credibility.is_uncertain() {
+                out.push((format!("threats.{}.credibility", t.id), t.credibility));
             }
         }
         for e in &self.events {

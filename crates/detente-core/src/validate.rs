@@ -63,6 +63,60 @@ pub fn validate(s: &Scenario) -> Problems {
                 );
             }
         }
+        if let Some(w) = &a.war_cost {
+            check_param(
+                &mut err,
+                f("war_cost"),
+                w,
+                "cost of fighting",
+                |x| (0.0..=1.0).contains(&x),
+                "a utility cost in [0, 1]",
+            );
+        }
+        if let Some(sp) = &a.spoiler {
+            check_param(
+                &mut err,
+                f("spoiler"),
+                sp,
+                "spoiler capacity",
+                |x| (0.0..=1.0).contains(&x),
+                "in [0, 1]",
+            );
+        }
+        if let Some(r) = &a.ratify {
+            if !(r.threshold > 0.0 && r.threshold <= 1.0) {
+                err(
+                    f("ratify.threshold"),
+                    format!(
+                        "ratification threshold of `{}` is {}; expected a share in (0, 1]",
+                        a.id, r.threshold
+                    ),
+                );
+            }
+            for (k, d) in r.by.iter().enumerate() {
+                match s.actor_index(d) {
+                    None => err(
+                        format!("actors[{i}].ratify.by[{k}]"),
+                        format!("unknown actor `{d}` in the ratification of `{}`", a.id),
+                    ),
+                    Some(j) if j == i => err(
+                        format!("actors[{i}].ratify.by[{k}]"),
+                        format!(
+                            "`{}` always votes on its own packages; list only its domestic actors",
+                            a.id
+                        ),
+                    ),
+                    Some(j) if s.actors[j].role == Role::Party => err(
+                        format!("actors[{i}].ratify.by[{k}]"),
+                        format!(
+                            "`{d}` is a party at the table, not a domestic constituency of `{}`",
+                            a.id
+                        ),
+                    ),
+                    _ => {}
+                }
+            }
+        }
         for (k, p) in a.pressures.iter().enumerate() {
             match s.actor_index(p) {
                 None => err(
@@ -226,6 +280,45 @@ pub fn validate(s: &Scenario) -> Problems {
             }
         }
     }
+    for (k, t) in s.threats.iter().enumerate() {
+        check_param(
+            &mut err,
+            format!("threats[{k}].credibility"),
+            &t.credibility,
+            &format!("credibility of threat `{}`", t.id),
+            |x| (0.0..=1.0).contains(&x),
+            "a probability in [0, 1]",
+        );
+        if t.round.is_none() && t.stalled.is_none() {
+            err(
+                format!("threats[{k}]"),
+                format!(
+                    "threat `{}` needs `round` (an ultimatum) or `stalled` (rounds without progress) to fall due",
+                    t.id
+                ),
+            );
+        }
+        if t.by == t.against {
+            err(
+                format!("threats[{k}].against"),
+                format!(
+                    "threat `{}` is made by `{}` against itself",
+                    t.id, s.actors[t.by].id
+                ),
+            );
+        }
+        for (who, key) in [(t.by, "by"), (t.against, "against")] {
+            if s.actors.get(who).is_some_and(|a| a.role != Role::Party) {
+                err(
+                    format!("threats[{k}].{key}"),
+                    format!(
+                        "`{}` is a {}; threats are made by and against parties (a stakeholder acts through `spoiler`)",
+                        s.actors[who].id, s.actors[who].role
+                    ),
+                );
+            }
+        }
+    }
     if let Some(m) = &s.protocol.mediator {
         if let Some(i) = s.actor_index(m) {
             if s.actors[i].role != Role::Mediator {
@@ -259,6 +352,16 @@ pub fn validate(s: &Scenario) -> Problems {
         }
     }
     // Warnings.
+    unread_fields(s, &mut v);
+    if let Some(d) = &s.meta.as_of {
+        if crate::model::parse_iso_date(d).is_none() {
+            v.push(Problem::error(
+                "",
+                "meta.as_of",
+                format!("`{d}` is not a date; expected YYYY-MM-DD"),
+            ));
+        }
+    }
     for (i, a) in s.actors.iter().enumerate() {
         if a.role == Role::Mediator {
             continue;
@@ -300,6 +403,117 @@ pub fn validate(s: &Scenario) -> Problems {
         }
     }
     v
+}
+
+/// Warns about every field that no engine reads for this actor's role or this scenario (a
+/// silently ignored input is a bug in the user's model: say so).
+fn unread_fields(s: &Scenario, v: &mut Problems) {
+    let mut warn = |field: String, msg: String| v.push(Problem::warning("", field, msg));
+    for (i, a) in s.actors.iter().enumerate() {
+        let f = |k: &str| format!("actors[{i}].{k}");
+        let role = a.role;
+        let only = |what: &str, roles: &str| {
+            format!(
+                "`{what}` of `{}` is ignored: it acts only for {roles}, and `{}` is a {role}",
+                a.id, a.id
+            )
+        };
+        if role != Role::Party {
+            if a.war_cost.is_some() {
+                warn(f("war_cost"), only("war_cost", "parties"));
+            }
+            if a.ratify.is_some() {
+                warn(f("ratify"), only("ratify", "parties"));
+            }
+            if a.batna.is_some() {
+                warn(f("batna"), only("batna", "parties"));
+            }
+            if a.discount.is_some() {
+                warn(f("discount"), only("discount", "parties"));
+            }
+        }
+        if role != Role::Stakeholder && a.spoiler.is_some() {
+            warn(f("spoiler"), only("spoiler", "stakeholders"));
+        }
+        if role == Role::Party && !a.pressures.is_empty() {
+            warn(
+                f("pressures"),
+                format!(
+                    "`pressures` of `{}` is ignored: parties act at the table; only stakeholders and mediators pressure parties",
+                    a.id
+                ),
+            );
+        }
+        for (k, p) in a.pressures.iter().enumerate() {
+            if let Some(j) = s.actor_index(p) {
+                if s.actors[j].role != Role::Party {
+                    warn(
+                        format!("actors[{i}].pressures[{k}]"),
+                        format!(
+                            "`{}` pressures `{p}`, which is not a party: the link is ignored",
+                            a.id
+                        ),
+                    );
+                }
+            }
+        }
+        if role == Role::Stakeholder && a.risk.is_some() && a.spoiler.is_none() {
+            warn(
+                f("risk"),
+                format!(
+                    "`risk` of stakeholder `{}` is ignored: risk acts on parties' cost of fighting and on spoilers (`spoiler`)",
+                    a.id
+                ),
+            );
+        }
+        if role == Role::Mediator && a.risk.is_some() {
+            warn(f("risk"), only("risk", "parties and spoilers"));
+        }
+        if role == Role::Party && a.risk.is_some() && a.war_cost.is_none() {
+            warn(
+                f("risk"),
+                format!(
+                    "`risk` of `{}` is ignored by `simulate`: it scales the cost of fighting, and `{}` has no `war_cost`",
+                    a.id, a.id
+                ),
+            );
+        }
+    }
+    for (k, t) in s.threats.iter().enumerate() {
+        if s.actors.get(t.by).is_some_and(|a| a.war_cost.is_none()) {
+            warn(
+                format!("threats[{k}].by"),
+                format!(
+                    "threat `{}` can never be carried out: `{}` has no `war_cost`, so fighting is not an option for it",
+                    t.id, s.actors[t.by].id
+                ),
+            );
+        }
+        if let Some(r) = t.round {
+            if r > s.protocol.rounds {
+                warn(
+                    format!("threats[{k}].round"),
+                    format!(
+                        "threat `{}` falls due in round {r}, after the last round {}; only its `stalled` trigger can act",
+                        t.id, s.protocol.rounds
+                    ),
+                );
+            }
+        }
+    }
+    if s.protocol.direct_from_round.is_some() && s.mediator().is_none() {
+        warn(
+            "protocol.direct_from_round".into(),
+            "`direct_from_round` is ignored: without a mediator the parties always talk directly"
+                .into(),
+        );
+    }
+    if s.protocol.indirect && s.mediator().is_none() {
+        warn(
+            "protocol.indirect".into(),
+            "`indirect = true` is ignored: indirect talks need a mediator to carry messages".into(),
+        );
+    }
 }
 
 fn check_param(

@@ -16,6 +16,15 @@ pub fn for_each_param(s: &mut Scenario, mut f: impl FnMut(&str, &mut Param)) {
         if let Some(b) = a.batna.as_mut() {
             f(&format!("actors.{}.batna", a.id), b);
         }
+        if let Some(w) = a.war_cost.as_mut() {
+            f(&format!("actors.{}.war_cost", a.id), w);
+        }
+        if let Some(sp) = a.spoiler.as_mut() {
+            f(&format!("actors.{}.spoiler", a.id), sp);
+        }
+    }
+    for t in &mut s.threats {
+        f(&format!("threats.{}.credibility", t.id), &mut t.credibility);
     }
     for i in &mut s.issues {
         f(&format!("issues.{}.status_quo", i.id), &mut i.status_quo);
@@ -76,6 +85,15 @@ pub fn draw<R: Rng>(base: &Scenario, rng: &mut R, overrides: &HashMap<String, f6
         if let Some(b) = a.batna.as_mut() {
             b.value = b.value.clamp(0.0, 1.0);
         }
+        for p in [a.war_cost.as_mut(), a.spoiler.as_mut()]
+            .into_iter()
+            .flatten()
+        {
+            p.value = p.value.clamp(0.0, 1.0);
+        }
+    }
+    for t in &mut s.threats {
+        t.credibility.value = t.credibility.value.clamp(0.0, 1.0);
     }
     for st in &mut s.stances {
         let (lo, hi) = s.issues[st.issue].range();

@@ -2,22 +2,28 @@
 //! pressure, each classified as deal, interim, stalemate or breakdown, with the inputs that
 //! move the odds.
 //!
-//! One run draws every uncertain number, fires events by their probabilities, and runs the
-//! negotiation protocol (from `detente-negotiate`) segment by segment between event rounds.
+//! One run draws every uncertain number, fires events by their probabilities, and plays the
+//! talks round by round under the strategic dynamics (`dynamics`): power, coercion,
+//! stakeholder pressure, domestic ratification and each negotiator's own sense of time.
 //! Runs are independent and seeded from (seed, run index), so results are bit-identical
 //! whatever the thread count. Definitions: `docs/outcomes.md`.
 #![deny(missing_docs)]
 
 mod classify;
 mod draw;
+pub mod dynamics;
 mod run;
 mod stats;
 mod whatif;
 
 pub use classify::Class;
 pub use draw::{draw, param_paths};
-pub use run::{run_one, run_one_in, RunRecord, Workspace};
-pub use stats::{sensitivity, simulate, Factor, IssueStat, Outcome, SimConfig, SimResult, Tornado};
+pub use dynamics::params::{Calibration, Params};
+pub use run::{run_one, RunRecord};
+pub use stats::{
+    sensitivity, simulate, wilson, ByRound, Factor, IssueStat, Outcome, Share, SimConfig,
+    SimResult, Tornado,
+};
 pub use whatif::{apply_overlay, apply_sets};
 
 /// Why a simulation could not run.

@@ -9,7 +9,8 @@ use serde::Serialize;
 
 use crate::classify::Class;
 use crate::draw::param_paths;
-use crate::run::{run_one_in, RunRecord, Workspace};
+use crate::dynamics::params::Params;
+use crate::run::{run_one, RunRecord};
 use crate::SimError;
 
 /// How to simulate.
@@ -23,6 +24,8 @@ pub struct SimConfig {
     pub threads: Option<usize>,
     /// Protocol override (`None`: the scenario's default).
     pub protocol: Option<ProtocolKind>,
+    /// Global parameters of the dynamics (default: the shipped calibration).
+    pub params: Params,
 }
 
 impl Default for SimConfig {
@@ -32,6 +35,7 @@ impl Default for SimConfig {
             seed: 1,
             threads: None,
             protocol: None,
+            params: Params::default(),
         }
     }
 }
@@ -83,6 +87,37 @@ pub struct SimResult {
     pub events: Vec<(String, f64)>,
     /// Runs needed for ±1 percentage point on every class probability.
     pub runs_for_1pct: usize,
+    /// Cumulative share of runs settled in each class by the end of each round (the last
+    /// entry equals the class probabilities).
+    pub by_round: Vec<ByRound>,
+    /// How runs ended in breakdown: cause id (`threat:<id>`, `walkout:<actor>`,
+    /// `escalation:<actor>`, `spoiler:<actor>`, `event:<id>`) with its share of all runs,
+    /// largest first.
+    pub causes: Vec<(String, Share)>,
+}
+
+/// Cumulative shares of runs ended in each class by the end of one round.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ByRound {
+    /// Scenario round (1-based).
+    pub round: u32,
+    /// Share of runs ended in a deal by the end of this round.
+    pub deal: f64,
+    /// … in an interim understanding.
+    pub interim: f64,
+    /// … in stalemate (only at the last round: the window closing).
+    pub stalemate: f64,
+    /// … in breakdown.
+    pub breakdown: f64,
+}
+
+/// A share of runs with its 95 % Wilson interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Share {
+    /// Share of all runs.
+    pub p: f64,
+    /// 95 % Wilson score interval.
+    pub ci: [f64; 2],
 }
 
 impl SimResult {
@@ -147,8 +182,8 @@ fn runs(
     pool(cfg.threads)?.install(|| {
         (0..cfg.runs as u64)
             .into_par_iter()
-            .map_init(Workspace::default, |ws, i| {
-                let r = run_one_in(ws, s, cfg.protocol, cfg.seed, i, overrides);
+            .map(|i| {
+                let r = run_one(s, cfg.protocol, cfg.seed, i, overrides, &cfg.params);
                 progress();
                 r
             })
@@ -236,6 +271,47 @@ fn summarise(s: &Scenario, cfg: &SimConfig, records: &[RunRecord]) -> SimResult 
         .map(|(_, o)| o.runs_for_1pct)
         .max()
         .unwrap_or(0);
+    let last = s.protocol.rounds.max(1);
+    let by_round = (1..=last)
+        .map(|round| {
+            let share = |c: Class| {
+                if n == 0 {
+                    return 0.0;
+                }
+                let k = records
+                    .iter()
+                    .filter(|r| r.class == c && r.rounds.min(last) <= round)
+                    .count();
+                k as f64 / n as f64
+            };
+            ByRound {
+                round,
+                deal: share(Class::Deal),
+                interim: share(Class::Interim),
+                stalemate: share(Class::Stalemate),
+                breakdown: share(Class::Breakdown),
+            }
+        })
+        .collect();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for r in records {
+        if let Some(c) = &r.cause {
+            *counts.entry(c.as_str()).or_default() += 1;
+        }
+    }
+    let mut causes: Vec<(String, Share)> = counts
+        .into_iter()
+        .map(|(c, k)| {
+            (
+                c.to_string(),
+                Share {
+                    p: k as f64 / n.max(1) as f64,
+                    ci: wilson(k, n),
+                },
+            )
+        })
+        .collect();
+    causes.sort_by(|a, b| b.1.p.total_cmp(&a.1.p).then_with(|| a.0.cmp(&b.0)));
     SimResult {
         runs: n,
         seed: cfg.seed,
@@ -245,6 +321,8 @@ fn summarise(s: &Scenario, cfg: &SimConfig, records: &[RunRecord]) -> SimResult 
         utilities,
         events,
         runs_for_1pct,
+        by_round,
+        causes,
     }
 }
 
@@ -351,7 +429,7 @@ mod tests {
         #[test]
         fn probabilities_sum_to_one_and_intervals_cover(seed in 0u64..1000) {
             let s = detente_core::builtin::muscat();
-            let r = simulate(&s, &SimConfig { runs: 24, seed, threads: Some(1), protocol: None }, &|| {}).expect("runs");
+            let r = simulate(&s, &SimConfig { runs: 24, seed, threads: Some(1), protocol: None, params: Params::default() }, &|| {}).expect("runs");
             let total: f64 = r.outcomes.iter().map(|(_, o)| o.p).sum();
             proptest::prop_assert!((total - 1.0).abs() < 1e-12);
             for (_, o) in &r.outcomes {
@@ -371,6 +449,7 @@ mod tests {
                 seed: 9,
                 threads: Some(1),
                 protocol: None,
+                params: Params::default(),
             },
             &|| {},
         )
@@ -382,6 +461,7 @@ mod tests {
                 seed: 9,
                 threads: Some(2),
                 protocol: None,
+                params: Params::default(),
             },
             &|| {},
         )
@@ -397,6 +477,7 @@ mod tests {
                 seed: 10,
                 threads: Some(2),
                 protocol: None,
+                params: Params::default(),
             },
             &|| {},
         )

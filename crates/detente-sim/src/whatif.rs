@@ -71,6 +71,7 @@ pub fn apply_sets(s: &Scenario, sets: &[String]) -> Result<Scenario, SimError> {
             ["actors", id, _] => entry(&mut t, "actors", &[("id", id)]).ok_or_else(|| bad(&format!("no actor `{id}`")))?,
             ["issues", id, _] => entry(&mut t, "issues", &[("id", id)]).ok_or_else(|| bad(&format!("no issue `{id}`")))?,
             ["events", id, _] => entry(&mut t, "events", &[("id", id)]).ok_or_else(|| bad(&format!("no event `{id}`")))?,
+            ["threats", id, _] => entry(&mut t, "threats", &[("id", id)]).ok_or_else(|| bad(&format!("no threat `{id}`")))?,
             ["positions", a, i, _] => {
                 entry(&mut t, "positions", &[("actor", a), ("issue", i)]).ok_or_else(|| bad(&format!("`{a}` has no position on `{i}`")))?
             }
@@ -81,7 +82,7 @@ pub fn apply_sets(s: &Scenario, sets: &[String]) -> Result<Scenario, SimError> {
                 .ok_or_else(|| bad("protocol is not a table"))?,
             _ => {
                 return Err(bad(
-                    "expected actors.ID.FIELD, issues.ID.FIELD, positions.ACTOR.ISSUE.FIELD, events.ID.FIELD or protocol.FIELD",
+                    "expected actors.ID.FIELD, issues.ID.FIELD, positions.ACTOR.ISSUE.FIELD, events.ID.FIELD, threats.ID.FIELD or protocol.FIELD",
                 ))
             }
         };
@@ -101,7 +102,7 @@ pub fn apply_overlay(s: &Scenario, overlay: &str, name: &str) -> Result<Scenario
     })?;
     for (key, value) in o {
         match (key.as_str(), value) {
-            ("actors" | "issues" | "events" | "positions", toml::Value::Array(items)) => {
+            ("actors" | "issues" | "events" | "threats" | "positions", toml::Value::Array(items)) => {
                 for item in items {
                     let toml::Value::Table(it) = item else {
                         return Err(SimError::WhatIf(format!("{name}: `{key}` must hold tables")));
@@ -136,7 +137,7 @@ pub fn apply_overlay(s: &Scenario, overlay: &str, name: &str) -> Result<Scenario
             ("format", v) => {
                 t.insert(key, v);
             }
-            (k, _) => return Err(SimError::WhatIf(format!("{name}: cannot overlay `{k}`; expected actors, issues, positions, events, meta, protocol, outcomes or models"))),
+            (k, _) => return Err(SimError::WhatIf(format!("{name}: cannot overlay `{k}`; expected actors, issues, positions, events, threats, meta, protocol, outcomes or models"))),
         }
     }
     reparse(&t, name)

@@ -65,6 +65,13 @@ fn read(path: &Path) -> Result<Vec<u8>, CliError> {
     })
 }
 
+/// Reads a UTF-8 text file (calibration files, overlays).
+pub fn read_text(path: &Path) -> Result<String, CliError> {
+    let bytes = read(path)?;
+    String::from_utf8(bytes)
+        .map_err(|_| CliError::Usage(format!("{} is not UTF-8 text", path.display())))
+}
+
 /// Guesses the format of `path` from its kind, extension and first bytes.
 pub fn guess(path: &Path, bytes: Option<&[u8]>) -> From {
     if path.is_dir() {

@@ -161,6 +161,7 @@ impl<'a> Decoder<'a> {
                 "issues",
                 "positions",
                 "events",
+                "threats",
                 "protocol",
                 "outcomes",
                 "models",
@@ -247,6 +248,12 @@ impl<'a> Decoder<'a> {
             }
         }
         self.duplicates(s.events.iter().map(|e| e.id.as_str()), "events");
+        for t in self.tables(&root, "threats", false).iter().flatten() {
+            if let Some(th) = self.threat(t, &s) {
+                s.threats.push(th);
+            }
+        }
+        self.duplicates(s.threats.iter().map(|t| t.id.as_str()), "threats");
         if let Some(t) = self.table(&root, "protocol", false) {
             s.protocol = self.protocol(&t, &s);
         }
@@ -738,10 +745,23 @@ impl<'a> Decoder<'a> {
     }
 
     fn meta(&mut self, t: &Tab) -> Meta {
-        self.check_keys(t, &["title", "date", "description", "sources"]);
+        self.check_keys(t, &["title", "date", "as_of", "description", "sources"]);
+        let as_of = self.string(t, "as_of", false);
+        if let Some(d) = &as_of {
+            if crate::model::parse_iso_date(d).is_none() {
+                let f = self.field(t, "as_of");
+                let span = self.spans.find(&f);
+                self.err(
+                    span,
+                    &f,
+                    format!("`{d}` is not a date; expected YYYY-MM-DD (e.g. \"2026-02-07\")"),
+                );
+            }
+        }
         let mut m = Meta {
             title: self.string(t, "title", true).unwrap_or_default(),
             date: self.string(t, "date", false).unwrap_or_default(),
+            as_of,
             description: self.string(t, "description", false).unwrap_or_default(),
             sources: Vec::new(),
         };
@@ -768,6 +788,9 @@ impl<'a> Decoder<'a> {
                 "pressures",
                 "batna",
                 "discount",
+                "war_cost",
+                "ratify",
+                "spoiler",
                 "notes",
             ],
         );
@@ -798,6 +821,18 @@ impl<'a> Decoder<'a> {
         let pressures = self.strings(t, "pressures");
         let batna = self.param(t, "batna", false, None);
         let discount = self.number(t, "discount", false);
+        let war_cost = self.param(t, "war_cost", false, None);
+        let spoiler = self.param(t, "spoiler", false, None);
+        let ratify = self.table(t, "ratify", false).map(|r| {
+            self.check_keys(&r, &["by", "threshold"]);
+            if !r.t.contains_key("by") {
+                self.missing(&r, "by", "a list of the domestic actors' ids");
+            }
+            Ratify {
+                by: self.strings(&r, "by"),
+                threshold: self.number(&r, "threshold", false).unwrap_or(0.5),
+            }
+        });
         let notes = self.string(t, "notes", false).unwrap_or_default();
         let id = id?;
         Some(Actor {
@@ -809,7 +844,44 @@ impl<'a> Decoder<'a> {
             pressures,
             batna,
             discount,
+            war_cost,
+            ratify,
+            spoiler,
             notes,
+        })
+    }
+
+    fn threat(&mut self, t: &Tab, s: &Scenario) -> Option<Threat> {
+        self.check_keys(
+            t,
+            &[
+                "id",
+                "description",
+                "by",
+                "against",
+                "round",
+                "stalled",
+                "credibility",
+            ],
+        );
+        let id = self.id(t, "id");
+        let description = self.string(t, "description", false).unwrap_or_default();
+        let ids: Vec<&str> = s.actors.iter().map(|a| a.id.as_str()).collect();
+        let by = self.reference(t, "by", "actor", ids.clone());
+        let against = self.reference(t, "against", "actor", ids);
+        let round = self.integer(t, "round", 1);
+        let stalled = self.integer(t, "stalled", 1);
+        let credibility = self
+            .param(t, "credibility", false, None)
+            .unwrap_or(Param::fixed(1.0));
+        Some(Threat {
+            id: id?,
+            description,
+            by: by?,
+            against: against?,
+            round,
+            stalled,
+            credibility,
         })
     }
 

@@ -55,6 +55,9 @@ pub fn to_toml(s: &Scenario) -> String {
     if !s.meta.date.is_empty() {
         let _ = writeln!(o, "date = {}", q(&s.meta.date));
     }
+    if let Some(d) = &s.meta.as_of {
+        let _ = writeln!(o, "as_of = {}", q(d));
+    }
     if !s.meta.description.is_empty() {
         let _ = writeln!(o, "description = {}", q(&s.meta.description));
     }
@@ -88,6 +91,20 @@ pub fn to_toml(s: &Scenario) -> String {
         }
         if let Some(d) = a.discount {
             let _ = writeln!(o, "discount = {}", num(d));
+        }
+        if let Some(w) = &a.war_cost {
+            let _ = writeln!(o, "war_cost = {}", param(w, None));
+        }
+        if let Some(sp) = &a.spoiler {
+            let _ = writeln!(o, "spoiler = {}", param(sp, None));
+        }
+        if let Some(r) = &a.ratify {
+            let _ = writeln!(
+                o,
+                "ratify = {{ by = {}, threshold = {} }}",
+                list(&r.by),
+                num(r.threshold)
+            );
         }
         if !a.notes.is_empty() {
             let _ = writeln!(o, "notes = {}", q(&a.notes));
@@ -186,6 +203,25 @@ pub fn to_toml(s: &Scenario) -> String {
             }
             let _ = writeln!(o, "amount = {}", param(&eff.amount, None));
         }
+    }
+    for t in &s.threats {
+        let _ = writeln!(
+            o,
+            "\n[[threats]]\nid = {}\nby = {}\nagainst = {}",
+            q(&t.id),
+            q(&s.actors[t.by].id),
+            q(&s.actors[t.against].id)
+        );
+        if !t.description.is_empty() {
+            let _ = writeln!(o, "description = {}", q(&t.description));
+        }
+        if let Some(r) = t.round {
+            let _ = writeln!(o, "round = {r}");
+        }
+        if let Some(r) = t.stalled {
+            let _ = writeln!(o, "stalled = {r}");
+        }
+        let _ = writeln!(o, "credibility = {}", param(&t.credibility, None));
     }
     let p = &s.protocol;
     let _ = writeln!(o, "\n[protocol]");

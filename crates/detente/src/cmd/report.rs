@@ -236,6 +236,7 @@ pub fn build(loaded: &Loaded, a: &Args, json: bool) -> Result<ReportInput, CliEr
             seed: a.seed,
             threads: None,
             protocol: None,
+            params: detente_sim::Params::default(),
         };
         let pb = progress(a.runs as u64, json, "simulating");
         let sim = detente_sim::simulate(s, &cfg, &|| pb.inc(1)).map_err(sim_err)?;
@@ -253,6 +254,7 @@ pub fn build(loaded: &Loaded, a: &Args, json: bool) -> Result<ReportInput, CliEr
             seed: a.seed,
             threads: None,
             protocol: None,
+            params: detente_sim::Params::default(),
         };
         let pb = progress(
             2 * detente_sim::param_paths(s).len() as u64,

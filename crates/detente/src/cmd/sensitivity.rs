@@ -36,7 +36,7 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
     let loaded = load(&a.source)?;
     loaded.print_warnings(json);
     let s = a.sim.apply(&loaded.scenario)?;
-    let cfg = a.sim.config(a.runs);
+    let cfg = a.sim.config(a.runs)?;
     let pb = progress(2 * param_paths(&s).len() as u64, json, "varying inputs");
     let t = detente_sim::sensitivity(&s, &cfg, &|| pb.inc(1)).map_err(sim_err)?;
     pb.finish_and_clear();

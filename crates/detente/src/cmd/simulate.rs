@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use detente_core::{format_number, Scenario};
 use detente_negotiate::scenario::ProtocolKind;
-use detente_sim::{apply_overlay, apply_sets, Class, SimConfig, SimError, SimResult};
+use detente_sim::{
+    apply_overlay, apply_sets, Calibration, Class, Params, SimConfig, SimError, SimResult,
+};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{json, Map, Value};
 
@@ -50,23 +52,39 @@ pub struct SimArgs {
     /// Override one input, e.g. `--set actors.israel.capability=0.2` (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
+    /// Global parameters of the dynamics from this calibration file (default: the one shipped
+    /// with detente, written by `detente calibrate`).
+    #[arg(long, value_name = "FILE")]
+    pub params: Option<PathBuf>,
 }
 
 impl SimArgs {
     /// The simulation settings for `runs` futures per variant.
-    pub fn config(&self, runs: usize) -> SimConfig {
-        SimConfig {
+    pub fn config(&self, runs: usize) -> Result<SimConfig, CliError> {
+        Ok(SimConfig {
             runs,
             seed: self.seed,
             threads: self.threads,
             protocol: self.protocol.as_deref().and_then(ProtocolKind::parse),
-        }
+            params: params(self.params.as_deref())?,
+        })
     }
 
     /// The scenario with every `--set` applied.
     pub fn apply(&self, s: &Scenario) -> Result<Scenario, CliError> {
         apply_sets(s, &self.sets).map_err(sim_err)
     }
+}
+
+/// The global parameters: the shipped calibration, or the one in `path`.
+pub fn params(path: Option<&std::path::Path>) -> Result<Params, CliError> {
+    let Some(path) = path else {
+        return Ok(Params::default());
+    };
+    let text = crate::load::read_text(path)?;
+    Calibration::parse(&text)
+        .map(|c| c.params)
+        .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))
 }
 
 /// Turns a simulation error into a CLI error.
@@ -135,6 +153,8 @@ pub fn result_json(s: &Scenario, r: &SimResult) -> Value {
         "utilities": r.utilities.iter().map(|(a, u)| (a.clone(), json!(u))).collect::<Map<String, Value>>(),
         "events_fired": r.events.iter().map(|(e, p)| (e.clone(), json!(p))).collect::<Map<String, Value>>(),
         "runs_for_1pct": r.runs_for_1pct,
+        "by_round": r.by_round,
+        "causes": r.causes.iter().map(|(c, sh)| (c.clone(), json!({"p": sh.p, "ci": sh.ci}))).collect::<Map<String, Value>>(),
     })
 }
 
@@ -143,7 +163,7 @@ fn pct(x: f64) -> String {
 }
 
 fn simulate(s: &Scenario, a: &Args, json: bool, label: &str) -> Result<SimResult, CliError> {
-    let cfg = a.sim.config(a.runs);
+    let cfg = a.sim.config(a.runs)?;
     let pb = progress(a.runs as u64, json, label);
     let r = detente_sim::simulate(s, &cfg, &|| pb.inc(1)).map_err(sim_err)?;
     pb.finish_and_clear();
@@ -235,7 +255,31 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
         ]);
     }
     out.push_str(&format!(
-        "\nSettled values (deals and interim packages)\n{t}\n"
+        "\nSettled values (deals and interim packages; deferred issues count as unsettled)\n{t}\n"
+    ));
+    if !r.causes.is_empty() {
+        let mut t = table(&["why talks broke down", "share of runs", "95% interval"]);
+        for (c, sh) in &r.causes {
+            t.add_row(vec![
+                c.clone(),
+                pct(sh.p),
+                format!("{} – {}", pct(sh.ci[0]), pct(sh.ci[1])),
+            ]);
+        }
+        out.push_str(&format!("\n{t}\n"));
+    }
+    let mut t = table(&["by round", "deal", "interim", "stalemate", "breakdown"]);
+    for b in &r.by_round {
+        t.add_row(vec![
+            b.round.to_string(),
+            pct(b.deal),
+            pct(b.interim),
+            pct(b.stalemate),
+            pct(b.breakdown),
+        ]);
+    }
+    out.push_str(&format!(
+        "\nCumulative share of runs ended, by round\n{t}\n"
     ));
     let parties: Vec<String> = r
         .utilities
