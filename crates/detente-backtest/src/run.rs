@@ -365,12 +365,12 @@ pub fn backtest(
     })
 }
 
-/// The calibration grid of the fitted parameters (pace, hazard, spoil): each around its prior,
-/// a factor of 2–4 either way.
+/// The calibration grid of the fitted parameters (pace, hazard, spoil): geometric steps of 2–4
+/// around the priors (10, 4, 4), widened where a first fit landed on an edge.
 pub fn grid() -> Vec<[f64; 3]> {
     let mut g = Vec::new();
-    for pace in [4.0, 10.0, 25.0] {
-        for hazard in [1.0, 4.0, 16.0] {
+    for pace in [2.0, 4.0, 10.0, 25.0] {
+        for hazard in [1.0, 4.0, 16.0, 64.0] {
             for spoil in [1.0, 4.0, 16.0] {
                 g.push([pace, hazard, spoil]);
             }

@@ -32,9 +32,9 @@ pub enum Command {
     New(cmd::new::Args),
     /// List the built-in scenarios.
     Scenarios,
-    /// Pareto frontier, Nash/KS/utilitarian points, ZOPA and logrolls of a negotiation.
-    /// Forecast where each issue settles (mean, median, Nash, BDM).
+    /// Forecast where each issue settles (mean, median, Nash, BDM, SMP).
     Forecast(cmd::forecast::Args),
+    /// Pareto frontier, Nash/KS/utilitarian points, ZOPA and logrolls of a negotiation.
     Analyze(cmd::analyze::Args),
     /// Simulate many futures: probabilities of deal, interim, stalemate and breakdown.
     Simulate(cmd::simulate::Args),
@@ -44,6 +44,10 @@ pub enum Command {
     Report(cmd::report::Args),
     /// Run one negotiation session (SAO, single-text mediation or shuttle talks).
     Negotiate(cmd::negotiate::Args),
+    /// Score the forecasts on historical cases with known outcomes, out of sample.
+    Backtest(cmd::backtest::Args),
+    /// Fit the simulation's global parameters on the cases (leave-one-out) into a file.
+    Calibrate(cmd::calibrate::Args),
 }
 
 /// Parses arguments, runs the command, renders errors, and returns the exit code.
@@ -62,6 +66,8 @@ pub fn run() -> ExitCode {
         Command::Sensitivity(a) => cmd::sensitivity::run(&a, json),
         Command::Report(a) => cmd::report::run(&a, json),
         Command::Negotiate(a) => cmd::negotiate::run(&a, json),
+        Command::Backtest(a) => cmd::backtest::run(&a, json),
+        Command::Calibrate(a) => cmd::calibrate::run(&a, json),
     };
     match result {
         Ok(code) => code,

@@ -251,7 +251,14 @@ pub fn play(
                 let Some(sp) = a.spoiler.filter(|_| a.role == Role::Stakeholder) else {
                     continue;
                 };
-                let loss = (space.utility(k, &sq) - space.utility(k, f)).max(0.0);
+                // What breaking the talks brings the spoiler: the contest between the
+                // parties' imposed packages, at their contest shares.
+                let contest: f64 = shares
+                    .iter()
+                    .zip(&ideals)
+                    .map(|(p, x)| p * space.utility(k, x))
+                    .sum();
+                let loss = (contest - space.utility(k, f)).max(0.0);
                 let c = a.capability.value;
                 let risk = a.risk.map(|r| r.value).unwrap_or(0.0);
                 let x = params.spoil

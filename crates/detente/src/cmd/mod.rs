@@ -6,6 +6,8 @@
 //! and returns an exit code or a [`crate::render::CliError`].
 
 pub mod analyze;
+pub mod backtest;
+pub mod calibrate;
 pub mod forecast;
 pub mod import;
 pub mod negotiate;

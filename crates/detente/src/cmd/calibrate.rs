@@ -1,0 +1,117 @@
+//! `detente calibrate [DIR] -o FILE`: fits the simulation's global parameters on the cases by
+//! grid search, on all cases and leaving each case out in turn, and writes a calibration file.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use detente_backtest::{calibrate, grid, load_cases};
+use serde_json::json;
+
+use crate::cli::CmdResult;
+use crate::cmd::backtest::bt_err;
+use crate::cmd::simulate::progress;
+use crate::render::{print_json, print_text, table, CliError};
+
+/// Arguments of `detente calibrate`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Folder of cases.
+    #[arg(default_value = "cases")]
+    pub dir: PathBuf,
+    /// Where to write the calibration (TOML). The shipped one is
+    /// crates/detente-sim/calibration.toml.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Overwrite FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Simulated futures per case and grid point.
+    #[arg(long, default_value_t = 1000)]
+    pub runs: usize,
+    /// Master seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+/// Writes `text` to `path` whole or not at all (a temporary file in the same folder, renamed).
+pub fn write_atomic(path: &std::path::Path, text: &str, force: bool) -> Result<(), CliError> {
+    if !force && std::fs::symlink_metadata(path).is_ok() {
+        return Err(CliError::Usage(format!(
+            "{} already exists; pass --force to overwrite it",
+            path.display()
+        )));
+    }
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let fail = |e: std::io::Error| CliError::Usage(format!("cannot write {}: {e}", path.display()));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    tmp.write_all(text.as_bytes()).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+/// Runs the calibration.
+pub fn run(a: &Args, json: bool) -> CmdResult {
+    if a.runs == 0 {
+        return Err(CliError::Usage("--runs must be at least 1".into()));
+    }
+    let cases = load_cases(&a.dir).map_err(bt_err)?;
+    if cases.len() < 3 {
+        return Err(CliError::Usage(format!(
+            "{} holds {} case(s); leave-one-out calibration needs at least 3",
+            a.dir.display(),
+            cases.len()
+        )));
+    }
+    let pb = progress(grid().len() as u64, json, "calibrating");
+    let (cal, loss) =
+        calibrate(&cases, a.runs, a.seed, a.threads, &|| pb.inc(1)).map_err(bt_err)?;
+    pb.finish_and_clear();
+    let text = format!(
+        "# Global parameters of detente's strategic dynamics (docs/dynamics.md, docs/calibration.md).\n\
+         # Written by `detente calibrate {} --runs {} --seed {}`: `params` fitted on every case,\n\
+         # `held_out` one fit per case on all the other cases (what `detente backtest` scores it with).\n{}",
+        a.dir.display(),
+        a.runs,
+        a.seed,
+        toml::to_string(&cal).map_err(|e| CliError::Usage(format!("cannot write the calibration: {e}")))?
+    );
+    write_atomic(&a.output, &text, a.force)?;
+    if json {
+        print_json(&json!({
+            "output": a.output.display().to_string(),
+            "params": cal.params,
+            "held_out": cal.held_out,
+            "grid": grid(),
+            "loss": loss,
+        }));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut t = table(&["held-out case", "pace", "hazard", "spoil"]);
+    for h in &cal.held_out {
+        let f = h.params.fitted();
+        t.add_row(vec![
+            h.case.clone(),
+            f[0].to_string(),
+            f[1].to_string(),
+            f[2].to_string(),
+        ]);
+    }
+    let f = cal.params.fitted();
+    print_text(&format!(
+        "Fitted on all {} cases: pace {}, hazard {}, spoil {}\n{t}\nwritten to {}",
+        cases.len(),
+        f[0],
+        f[1],
+        f[2],
+        a.output.display()
+    ));
+    Ok(ExitCode::SUCCESS)
+}
