@@ -149,8 +149,10 @@ pub struct IssueScore {
 pub struct CaseScore {
     /// Case id.
     pub id: String,
-    /// Predicted probabilities (deal, interim, stalemate, breakdown).
+    /// Calibrated probabilities (deal, interim, stalemate, breakdown): what is scored.
     pub p: [f64; 4],
+    /// The simulation's raw class shares, before `shrink`.
+    pub shares: [f64; 4],
     /// The actual class.
     pub actual: String,
     /// Multi-class Brier score (0 best, 2 worst).
@@ -186,8 +188,10 @@ pub struct Scores {
 pub struct Summary {
     /// Number of cases.
     pub cases: usize,
-    /// detente's simulation, out of sample.
+    /// detente's calibrated probabilities, out of sample.
     pub detente: Scores,
+    /// The simulation's raw class shares (no `shrink`), with the same held-out dynamics.
+    pub detente_raw: Scores,
     /// Baselines on the same cases: `uniform`, `base_rate`, `status_quo`.
     pub baselines: Vec<(String, Scores)>,
     /// Reliability table (every case × class pair, one-vs-rest).
@@ -270,6 +274,7 @@ pub fn backtest(
 ) -> Result<Backtest, BacktestError> {
     let mut out = Vec::new();
     let mut preds = Vec::new();
+    let mut raw = Vec::new();
     let mut actuals = Vec::new();
     let mut issue_err: Vec<(String, f64, usize)> = Vec::new();
     for case in cases {
@@ -281,8 +286,9 @@ pub fn backtest(
                 ids: vec![case.id.clone()],
             })?;
         let (params, used) = params_for(&cfg.calibration, case);
-        let (p, sim_values) = predict_with_issues(&case.scenario, &params, cfg)
+        let (shares, sim_values) = predict_with_issues(&case.scenario, &params, cfg)
             .map_err(|e| BacktestError::Simulation(case.id.clone(), e))?;
+        let p = params.calibrate(shares);
         let actual = outcome.class.index();
         let models = forecasts(&case.scenario);
         let mut issues = Vec::new();
@@ -324,6 +330,7 @@ pub fn backtest(
         out.push(CaseScore {
             id: case.id.clone(),
             p,
+            shares,
             actual: outcome.class.as_str().to_string(),
             brier: brier(&p, actual),
             log_score: log_score(&p, actual),
@@ -331,6 +338,7 @@ pub fn backtest(
             issues,
         });
         preds.push(p);
+        raw.push(shares);
         actuals.push(actual);
         progress();
     }
@@ -344,6 +352,7 @@ pub fn backtest(
     let summary = Summary {
         cases: n,
         detente: scores(&preds, &actuals, cfg.seed),
+        detente_raw: scores(&raw, &actuals, cfg.seed),
         baselines: vec![
             (
                 "uniform".into(),
@@ -365,22 +374,37 @@ pub fn backtest(
     })
 }
 
-/// The calibration grid of the fitted parameters (pace, hazard, spoil): geometric steps of 2–4
-/// around the priors (10, 4, 4), widened where a first fit landed on an edge.
-pub fn grid() -> Vec<[f64; 3]> {
+/// The dynamics part of the calibration grid (pace, hazard, spoil, resolve): geometric steps
+/// around the priors (10, 4, 4, 0.05), widened where a first fit landed on an edge.
+pub fn dynamics_grid() -> Vec<[f64; 4]> {
     let mut g = Vec::new();
-    for pace in [2.0, 4.0, 10.0, 25.0] {
-        for hazard in [1.0, 4.0, 16.0, 64.0] {
-            for spoil in [1.0, 4.0, 16.0] {
-                g.push([pace, hazard, spoil]);
+    for pace in [2.0, 4.0, 10.0] {
+        for hazard in [4.0, 16.0, 64.0, 256.0] {
+            for spoil in [1.0, 4.0] {
+                for resolve in [0.0, 0.05, 0.1, 0.2] {
+                    g.push([pace, hazard, spoil, resolve]);
+                }
             }
         }
     }
     g
 }
 
-/// Fits the fitted parameters by grid search minimising the mean negative log score, on all
-/// cases and leaving each case out in turn. `progress` is called once per grid point.
+/// The values of `shrink` tried for every dynamics grid point (no new simulation needed).
+pub const SHRINK: [f64; 8] = [0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.6, 0.8];
+
+/// The full calibration grid: every dynamics point × every shrink value, in that order.
+pub fn grid() -> Vec<[f64; 5]> {
+    dynamics_grid()
+        .into_iter()
+        .flat_map(|[a, b, c, d]| SHRINK.map(|s| [a, b, c, d, s]))
+        .collect()
+}
+
+/// Fits the fitted parameters by grid search minimising the mean negative log score of the
+/// calibrated probabilities, on all cases and leaving each case out in turn. `progress` is
+/// called once per dynamics grid point. Returns the calibration and the loss matrix
+/// (`loss[case][grid point]`, grid order of [`grid`]).
 pub fn calibrate(
     cases: &[Case],
     runs: usize,
@@ -395,10 +419,9 @@ pub fn calibrate(
         threads,
         calibration: Calibration::shipped(),
     };
-    // loss[case][grid point]
-    let mut loss = vec![vec![0.0; g.len()]; cases.len()];
-    for (k, v) in g.iter().enumerate() {
-        let params = Params::PRIOR.with_fitted(*v);
+    let mut loss = vec![Vec::with_capacity(g.len()); cases.len()];
+    for v in dynamics_grid() {
+        let params = Params::PRIOR.with_fitted([v[0], v[1], v[2], v[3], 0.0]);
         for (c, case) in cases.iter().enumerate() {
             let outcome = case
                 .outcome
@@ -407,9 +430,14 @@ pub fn calibrate(
                     dir: case.id.clone(),
                     ids: vec![case.id.clone()],
                 })?;
-            let p = predict(&case.scenario, &params, &cfg)
+            let shares = predict(&case.scenario, &params, &cfg)
                 .map_err(|e| BacktestError::Simulation(case.id.clone(), e))?;
-            loss[c][k] = -log_score(&p, outcome.class.index());
+            for s in SHRINK {
+                let p = Params::PRIOR
+                    .with_fitted([v[0], v[1], v[2], v[3], s])
+                    .calibrate(shares);
+                loss[c].push(-log_score(&p, outcome.class.index()));
+            }
         }
         progress();
     }
@@ -419,7 +447,9 @@ pub fn calibrate(
         version: 1,
         runs,
         seed,
-        loss: "mean negative multi-class log score (probabilities floored at 1e-3)".into(),
+        loss:
+            "mean negative multi-class log score of the calibrated probabilities (floored at 1e-3)"
+                .into(),
         params: Params::PRIOR.with_fitted(g[all]),
         held_out: cases
             .iter()

@@ -75,8 +75,11 @@ pub struct SimResult {
     pub runs: usize,
     /// Master seed.
     pub seed: u64,
-    /// Probability of each class, in the order deal, interim, stalemate, breakdown.
+    /// Share of runs in each class, in the order deal, interim, stalemate, breakdown.
     pub outcomes: Vec<(Class, Outcome)>,
+    /// Calibrated probability of each class (same order): the shares mixed with the uniform
+    /// distribution by the fitted `shrink` (the model's measured overconfidence).
+    pub calibrated: Vec<(Class, f64)>,
     /// Settled values per issue, in scenario order.
     pub issues: Vec<IssueStat>,
     /// Mean scenario round at which deals and interim packages were reached (`None` if none).
@@ -312,10 +315,17 @@ fn summarise(s: &Scenario, cfg: &SimConfig, records: &[RunRecord]) -> SimResult 
         })
         .collect();
     causes.sort_by(|a, b| b.1.p.total_cmp(&a.1.p).then_with(|| a.0.cmp(&b.0)));
+    let shares = [0, 1, 2, 3].map(|k| outcomes[k].1.p);
+    let calibrated = Class::ALL
+        .iter()
+        .copied()
+        .zip(cfg.params.calibrate(shares))
+        .collect();
     SimResult {
         runs: n,
         seed: cfg.seed,
         outcomes,
+        calibrated,
         issues,
         mean_rounds,
         utilities,

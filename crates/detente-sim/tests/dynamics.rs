@@ -267,3 +267,92 @@ fn by_round_is_cumulative_and_ends_at_the_outcomes() {
     let causes: f64 = r.causes.iter().map(|(_, s)| s.p).sum();
     assert!((causes - r.p(Class::Breakdown)).abs() < 1e-12);
 }
+
+#[test]
+fn every_input_acts_on_the_simulation_or_is_flagged_by_validation() {
+    let base = muscat();
+    assert_eq!(
+        detente_core::validate::validate(&base).warnings().count(),
+        0
+    );
+    let reference = serde_json::to_string(&sim(&base, 400)).unwrap();
+    let mut paths: Vec<String> = Vec::new();
+    for a in &base.actors {
+        let risk = if a.risk.is_some_and(|r| r.value < 0.0) {
+            "0.9"
+        } else {
+            "-0.9"
+        };
+        for (field, value) in [
+            ("capability", "0.9"),
+            ("risk", risk),
+            ("batna", "0.9"),
+            ("discount", "0.5"),
+            ("war_cost", "0.01"),
+            ("spoiler", "1.0"),
+        ] {
+            paths.push(format!("actors.{}.{field}={value}", a.id));
+        }
+    }
+    for st in &base.stances {
+        let (a, i) = (&base.actors[st.actor].id, &base.issues[st.issue]);
+        let (lo, hi) = i.range();
+        let far = if st.position.value - lo > hi - st.position.value {
+            lo
+        } else {
+            hi
+        };
+        paths.push(format!("positions.{a}.{}.position={far}", i.id));
+        let sal = if st.salience.value > 0.5 { 0.05 } else { 1.0 };
+        paths.push(format!("positions.{a}.{}.salience={sal}", i.id));
+    }
+    for i in &base.issues {
+        let (lo, hi) = i.range();
+        let far = if i.status_quo.value - lo > hi - i.status_quo.value {
+            lo
+        } else {
+            hi
+        };
+        paths.push(format!("issues.{}.status_quo={far}", i.id));
+    }
+    for e in &base.events {
+        let p = if e.probability.value > 0.5 { 0.0 } else { 1.0 };
+        paths.push(format!("events.{}.probability={p}", e.id));
+    }
+    for t in &base.threats {
+        paths.push(format!("threats.{}.credibility=1.0", t.id));
+        paths.push(format!("threats.{}.stalled=1", t.id));
+    }
+    paths.extend(
+        [
+            "protocol.rounds=3",
+            "protocol.indirect=false",
+            "protocol.direct_from_round=8",
+            "protocol.deadline=2026-03-01",
+        ]
+        .map(String::from),
+    );
+    let mut silent = Vec::new();
+    for p in &paths {
+        let Ok(changed) = apply_sets(&base, std::slice::from_ref(p)) else {
+            continue; // a value the field does not accept is refused, not ignored
+        };
+        let field = p.split('=').next().unwrap();
+        let out = serde_json::to_string(&sim(&changed, 400)).unwrap();
+        if out != reference {
+            continue;
+        }
+        // The built-in scenario validates without warnings, so any warning is about this change.
+        let warned = detente_core::validate::validate(&changed)
+            .warnings()
+            .count()
+            > 0;
+        if !warned {
+            silent.push(field.to_string());
+        }
+    }
+    assert!(
+        silent.is_empty(),
+        "inputs with no effect and no warning: {silent:?}"
+    );
+}

@@ -30,6 +30,13 @@ pub struct Params {
     pub credit: f64,
     /// Share of its private information a party reveals in direct talks (0 in indirect talks).
     pub reveal: f64,
+    /// Standard deviation of each party's private resolve: a shock to its walk-away value,
+    /// drawn per run, that the others do not see. Fitted.
+    pub resolve: f64,
+    /// Weight of the uniform distribution mixed into the simulated class shares to give the
+    /// calibrated probabilities: p = (1 − shrink) · share + shrink / 4 (the model's
+    /// overconfidence, measured on the cases). Fitted.
+    pub shrink: f64,
 }
 
 impl Default for Params {
@@ -50,22 +57,37 @@ impl Params {
         sway: 0.2,
         credit: 0.1,
         reveal: 0.5,
+        resolve: 0.05,
+        shrink: 0.0,
     };
 
     /// Names of the fitted parameters, in grid order.
-    pub const FITTED: [&'static str; 3] = ["pace", "hazard", "spoil"];
+    pub const FITTED: [&'static str; 5] = ["pace", "hazard", "spoil", "resolve", "shrink"];
 
     /// A copy with the fitted parameters replaced.
-    pub fn with_fitted(mut self, v: [f64; 3]) -> Params {
+    pub fn with_fitted(mut self, v: [f64; 5]) -> Params {
         self.pace = v[0];
         self.hazard = v[1];
         self.spoil = v[2];
+        self.resolve = v[3];
+        self.shrink = v[4];
         self
     }
 
     /// The fitted parameters' values.
-    pub fn fitted(&self) -> [f64; 3] {
-        [self.pace, self.hazard, self.spoil]
+    pub fn fitted(&self) -> [f64; 5] {
+        [
+            self.pace,
+            self.hazard,
+            self.spoil,
+            self.resolve,
+            self.shrink,
+        ]
+    }
+
+    /// Calibrated probabilities from simulated class shares (see [`Params::shrink`]).
+    pub fn calibrate(&self, shares: [f64; 4]) -> [f64; 4] {
+        shares.map(|p| (1.0 - self.shrink) * p + self.shrink / 4.0)
     }
 }
 
@@ -151,6 +173,8 @@ impl Params {
             ("sway", self.sway, 0.0, 10.0),
             ("credit", self.credit, 0.0, 1.0),
             ("reveal", self.reveal, 0.0, 1.0),
+            ("resolve", self.resolve, 0.0, 1.0),
+            ("shrink", self.shrink, 0.0, 1.0),
         ];
         for (name, v, lo, hi) in fields {
             if !(v.is_finite() && (lo..=hi).contains(&v)) {

@@ -1,7 +1,7 @@
 //! Stakeholder pressure, every round (BDM / Stokman-style compromise weighting).
 //!
 //! Positions: x_ij ← x_ij + λ · Σ_k π_kij (x_kj − x_ij), with π_kij = c_k s_kj / (c_i s_ij +
-//! Σ_k c_k s_kj), over the actors k whose `pressures` name party i.
+//! Σ_k c_k s_kj), over the actors k whose `pressures` name party i, and the mediator.
 //! Walk-away values: batna_i ← batna_i − μ · Σ_k (c_k s̄_k / (c_i + Σ_k c_k s̄_k)) · (U_k(F) −
 //! U_k(status quo)), where F is the package the talks are converging on: supporters of that
 //! package lower the party's walk-away value, opponents raise it.
@@ -11,8 +11,10 @@ use detente_core::{Role, Scenario};
 use super::power::mean_salience;
 use super::space::{Package, Space};
 
-/// For every party: the actors pressuring it (non-parties whose `pressures` name it).
+/// For every party: the actors pressuring it — non-parties whose `pressures` name it, and the
+/// mediator, which carries messages to every party and argues for its own bridges.
 pub fn pressurers(s: &Scenario) -> Vec<Vec<usize>> {
+    let mediator = s.mediator().filter(|&m| s.actors[m].role != Role::Party);
     (0..s.actors.len())
         .map(|i| {
             if s.actors[i].role != Role::Party {
@@ -22,7 +24,10 @@ pub fn pressurers(s: &Scenario) -> Vec<Vec<usize>> {
             s.actors
                 .iter()
                 .enumerate()
-                .filter(|(_, a)| a.role != Role::Party && a.pressures.iter().any(|p| p == id))
+                .filter(|&(k, a)| {
+                    a.role != Role::Party
+                        && (a.pressures.iter().any(|p| p == id) || Some(k) == mediator)
+                })
                 .map(|(k, _)| k)
                 .collect()
         })

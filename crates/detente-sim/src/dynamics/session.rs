@@ -69,6 +69,16 @@ pub fn play(
         })
         .collect();
     let opening = aspiration.clone();
+    // Private resolve: a shock to each party's walk-away value that the others do not see
+    // (Fearon's private information), normal with sd `params.resolve` (Box–Muller).
+    let resolve: Vec<f64> = (0..np)
+        .map(|_| {
+            let (u1, u2): (f64, f64) = (rng.gen(), rng.gen());
+            params.resolve
+                * (-2.0 * (1.0 - u1).ln()).sqrt()
+                * (2.0 * std::f64::consts::PI * u2).cos()
+        })
+        .collect();
     let mut conceded = vec![0.0; np];
     let mut threat_done = vec![false; s.threats.len()];
     let mut stalled = 0u32;
@@ -141,14 +151,16 @@ pub fn play(
             || kind == ProtocolKind::Sao
             || s.protocol.direct_from_round.is_some_and(|d| t >= d);
         let reveal = if direct { params.reveal } else { 0.0 };
+        // What the others believe a party's walk-away value is: the public part (its stated
+        // BATNA, its war value at the point cost), plus the share of the private part
+        // (resolve shock, true cost of fighting) that direct talks reveal.
         let believed = |batna: &[f64]| -> Vec<f64> {
             (0..np)
                 .map(|i| {
-                    let w = match (war_public[i], war_true[i]) {
-                        (Some(p), Some(q)) => Some(p + reveal * (q - p)),
-                        (p, _) => p,
-                    };
-                    w.map_or(batna[i], |w| batna[i].max(w))
+                    let public = war_public[i].map_or(batna[i], |w| batna[i].max(w));
+                    let b_true = (batna[i] + resolve[i]).clamp(0.0, 1.0);
+                    let truth = war_true[i].map_or(b_true, |w| b_true.max(w));
+                    public + reveal * (truth - public)
                 })
                 .collect()
         };
@@ -169,10 +181,32 @@ pub fn play(
                 (batna0[i] + shift).clamp(0.0, 1.0)
             })
             .collect();
+        // Compellence (Schelling): a pending threat against a party makes its no-agreement
+        // outcome a lottery: with the threat's credibility, the contest it would bring.
+        let batna: Vec<f64> = (0..np)
+            .map(|i| {
+                let mut b = batna[i];
+                for (k, th) in s.threats.iter().enumerate() {
+                    if threat_done[k] || th.against != parties[i] {
+                        continue;
+                    }
+                    let own_cost = s.actors[parties[i]].war_cost.map_or(0.0, |c| c.value);
+                    let contest =
+                        power::war_value(&space, &parties, &shares, &ideals, i, own_cost, 0.0);
+                    let c = th.credibility.value;
+                    b = (1.0 - c) * b + c * b.min(contest);
+                }
+                b
+            })
+            .collect();
+        let r_public = believed(&batna);
+        // From here on, `batna` is each party's own (true) walk-away value.
+        let batna: Vec<f64> = (0..np)
+            .map(|i| (batna[i] + resolve[i]).clamp(0.0, 1.0))
+            .collect();
         let reservation: Vec<f64> = (0..np)
             .map(|i| war_true[i].map_or(batna[i], |w| batna[i].max(w)))
             .collect();
-        let r_public = believed(&batna);
         let focal = focal(&s, &space, &parties, &strength, &r_public, mediator, &sq);
         let focal_u: Option<Vec<f64>> = focal
             .as_ref()
@@ -353,6 +387,7 @@ pub fn play(
         // 9. Concessions: own discount factor and power, the other side's last concessions,
         //    and known deadlines or ultimatums.
         let before: f64 = aspiration.iter().sum();
+        let last_aspiration = aspiration.clone();
         let last = conceded.clone();
         for i in 0..np {
             let mut eta = (1.0 - discount[i].powf(params.pace)) * 2.0 * (1.0 - shares[i]);
@@ -375,8 +410,15 @@ pub fn play(
             conceded[i] = aspiration[i] - next;
             aspiration[i] = next;
         }
+        // A stalled round: nothing anyone could accept exists (no focal package), or the
+        // concessions made are under 5 % of the gap still open, or the gap is closed
+        // without agreement (deadlock).
+        let gap: f64 = (0..np)
+            .map(|i| (last_aspiration[i] - reservation[i]).max(0.0))
+            .sum();
         let progress = before - aspiration.iter().sum::<f64>();
-        stalled = if progress > 0.01 { 0 } else { stalled + 1 };
+        let stall = focal.is_none() || gap < 0.01 || progress < 0.05 * gap;
+        stalled = if stall { stalled + 1 } else { 0 };
     }
 
     let end = end.unwrap_or(End {
@@ -441,11 +483,9 @@ fn focal(
         w[i] = strength[k];
     }
     let mediator_tilt = mediator.map(|m| {
-        let total: f64 = strength.iter().sum::<f64>().max(1e-12);
-        (
-            m,
-            s.actors[m].capability.value / total * power::mean_salience(s, m),
-        )
+        let mean = strength.iter().sum::<f64>() / strength.len().max(1) as f64;
+        let cm = s.actors[m].capability.value;
+        (m, cm / (cm + mean).max(1e-12) * power::mean_salience(s, m))
     });
     let mut best: Option<(f64, Package)> = None;
     // Fixed-point iteration towards the asymmetric Nash package: weights C_i / (U_i − r_i).

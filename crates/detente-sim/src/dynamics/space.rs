@@ -6,7 +6,7 @@
 //! additive utilities, maximising a weighted sum of utilities splits into one choice per issue,
 //! so a Lagrangian search over multipliers costs O(issues × values × actors) per step.
 
-use detente_core::{IssueKind, Role, Scenario, Shape};
+use detente_core::{IssueKind, Scenario, Shape};
 
 /// How many evenly spaced values a continuous issue gets besides its exact points.
 pub const GRID: usize = 13;
@@ -116,19 +116,20 @@ impl Space {
         }
         let n_actors = s.actors.len();
         let mut contrib = vec![0.0; n_actors * width];
-        for (a, actor) in s.actors.iter().enumerate() {
-            // Salience weights over the issues the actor may negotiate (parties: agenda issues).
-            let on = |j: usize| actor.role != Role::Party || s.on_agenda(a, j);
+        for (a, _) in s.actors.iter().enumerate() {
+            // Salience weights over every issue the actor takes a stance on: an issue off a
+            // party's agenda cannot be negotiated, but the party still cares where it ends up
+            // (kept at the status quo in talks; imposed by force in a contest).
             let total: f64 = s
                 .stances
                 .iter()
-                .filter(|st| st.actor == a && on(st.issue))
+                .filter(|st| st.actor == a)
                 .map(|st| st.salience.value.max(0.0))
                 .sum();
             if total <= 0.0 {
                 continue;
             }
-            for st in s.stances.iter().filter(|st| st.actor == a && on(st.issue)) {
+            for st in s.stances.iter().filter(|st| st.actor == a) {
                 let j = st.issue;
                 let w = st.salience.value.max(0.0) / total;
                 let is = &s.issues[j];
@@ -188,8 +189,9 @@ impl Space {
     }
 
     /// The package maximising Σ_a weights[a] · U_a, issue by issue. With `red_lines`, only values
-    /// inside every party's red line (or deferral) are chosen; without, any value (what a party
-    /// would impose by force). Ties keep the lowest value, and prefer settling over deferring.
+    /// inside every party's red line (or deferral) are chosen and issues that cannot be
+    /// negotiated stay deferred; without, any value on any issue (what a party would impose by
+    /// force). Ties keep the lowest value, and prefer settling over deferring.
     pub fn argmax(&self, weights: &[f64], red_lines: bool, out: &mut Package) {
         out.clear();
         let active: Vec<(usize, f64)> = weights
@@ -200,7 +202,7 @@ impl Space {
             .collect();
         for (j, is) in self.issues.iter().enumerate() {
             let d = is.deferred();
-            if is.forced {
+            if is.forced && red_lines {
                 out.push(d);
                 continue;
             }
@@ -337,7 +339,7 @@ impl Space {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use detente_core::{Actor, Issue, Param, RedLine, Stance};
+    use detente_core::{Actor, Issue, Param, RedLine, Role, Stance};
 
     fn two_party(us_max: f64, iran_min: f64) -> Scenario {
         let mut s = Scenario::default();

@@ -62,7 +62,7 @@ pub fn to_json(b: &Backtest) -> Value {
         .iter()
         .map(|c| {
             json!({
-                "id": c.id, "p": classes(&c.p), "actual": c.actual, "brier": c.brier,
+                "id": c.id, "p": classes(&c.p), "shares": classes(&c.shares), "actual": c.actual, "brier": c.brier,
                 "log_score": c.log_score, "params": c.params,
                 "issues": c.issues.iter().map(|i| json!({
                     "id": i.id, "status": i.status, "actual": i.actual,
@@ -80,6 +80,7 @@ pub fn to_json(b: &Backtest) -> Value {
             "cases": s.cases,
             "brier": s.detente.brier,
             "log_score": s.detente.log_score,
+            "raw": sc(&s.detente_raw),
             "baselines": s.baselines.iter().map(|(n, x)| (n.clone(), sc(x))).collect::<Map<String, Value>>(),
             "reliability": s.reliability,
             "murphy": s.murphy,
@@ -163,6 +164,7 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
         ]
     };
     t.add_row(row("detente (out of sample)", &s.detente));
+    t.add_row(row("detente, raw shares", &s.detente_raw));
     for (n, x) in &s.baselines {
         t.add_row(row(n, x));
     }

@@ -70,7 +70,11 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
             cases.len()
         )));
     }
-    let pb = progress(grid().len() as u64, json, "calibrating");
+    let pb = progress(
+        detente_backtest::run::dynamics_grid().len() as u64,
+        json,
+        "calibrating",
+    );
     let (cal, loss) =
         calibrate(&cases, a.runs, a.seed, a.threads, &|| pb.inc(1)).map_err(bt_err)?;
     pb.finish_and_clear();
@@ -94,23 +98,28 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
         }));
         return Ok(ExitCode::SUCCESS);
     }
-    let mut t = table(&["held-out case", "pace", "hazard", "spoil"]);
+    let mut t = table(&[
+        "held-out case",
+        "pace",
+        "hazard",
+        "spoil",
+        "resolve",
+        "shrink",
+    ]);
     for h in &cal.held_out {
-        let f = h.params.fitted();
-        t.add_row(vec![
-            h.case.clone(),
-            f[0].to_string(),
-            f[1].to_string(),
-            f[2].to_string(),
-        ]);
+        let mut row = vec![h.case.clone()];
+        row.extend(h.params.fitted().iter().map(|v| v.to_string()));
+        t.add_row(row);
     }
     let f = cal.params.fitted();
     print_text(&format!(
-        "Fitted on all {} cases: pace {}, hazard {}, spoil {}\n{t}\nwritten to {}",
+        "Fitted on all {} cases: pace {}, hazard {}, spoil {}, resolve {}, shrink {}\n{t}\nwritten to {}",
         cases.len(),
         f[0],
         f[1],
         f[2],
+        f[3],
+        f[4],
         a.output.display()
     ));
     Ok(ExitCode::SUCCESS)

@@ -153,6 +153,7 @@ pub fn result_json(s: &Scenario, r: &SimResult) -> Value {
         "utilities": r.utilities.iter().map(|(a, u)| (a.clone(), json!(u))).collect::<Map<String, Value>>(),
         "events_fired": r.events.iter().map(|(e, p)| (e.clone(), json!(p))).collect::<Map<String, Value>>(),
         "runs_for_1pct": r.runs_for_1pct,
+        "calibrated": r.calibrated.iter().map(|(c, p)| (c.as_str().to_string(), json!(p))).collect::<Map<String, Value>>(),
         "by_round": r.by_round,
         "causes": r.causes.iter().map(|(c, sh)| (c.clone(), json!({"p": sh.p, "ci": sh.ci}))).collect::<Map<String, Value>>(),
     })
@@ -205,16 +206,22 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
         "{}: {} simulated futures (seed {})\n",
         loaded.name, r.runs, r.seed
     );
-    let mut header = vec!["outcome", "probability", "95% interval"];
+    let mut header = vec!["outcome", "share of runs", "95% interval", "calibrated"];
     if variant.is_some() {
         header.extend(["variant", "variant 95% interval", "change"]);
     }
     let mut t = table(&header);
     for (c, o) in &r.outcomes {
+        let cal = r
+            .calibrated
+            .iter()
+            .find(|(k, _)| k == c)
+            .map_or(o.p, |(_, p)| *p);
         let mut row = vec![
             c.as_str().to_string(),
             pct(o.p),
             format!("{} – {}", pct(o.ci[0]), pct(o.ci[1])),
+            pct(cal),
         ];
         if let Some((_, vr, _)) = &variant {
             let vo = vr
