@@ -8,6 +8,7 @@ use std::fmt;
 use std::ops::Range;
 
 use detente_core::diag::{decode_utf8, LoadError, Problem, Problems};
+use detente_core::format::toml_util::{closest, item_span, type_name};
 use detente_core::{Issue, IssueKind, Scenario, Source};
 use serde::Serialize;
 use toml_edit::{ImDocument, Item, TableLike, Value};
@@ -184,38 +185,7 @@ pub fn parse_outcome(
 /// Checks a `YYYY-MM-DD` date: its shape, a month 01–12 and a day that exists in that month
 /// (leap years per the Gregorian calendar). The error says what is wrong.
 pub fn check_date(s: &str) -> Result<(), String> {
-    let b = s.as_bytes();
-    let shape_ok = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    if !shape_ok {
-        return Err(format!(
-            "expected a date written \"YYYY-MM-DD\" (e.g. \"2015-07-14\"), found `{s}`"
-        ));
-    }
-    let num = |r: Range<usize>| -> u32 { s[r].parse().unwrap_or(0) };
-    let (year, month, day) = (num(0..4), num(5..7), num(8..10));
-    if !(1..=12).contains(&month) {
-        return Err(format!(
-            "month {month:02} in `{s}` is not between 01 and 12"
-        ));
-    }
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = match month {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    };
-    if !(1..=days).contains(&day) {
-        return Err(format!(
-            "day {day:02} in `{s}` does not exist: {year:04}-{month:02} has {days} days"
-        ));
-    }
-    Ok(())
+    detente_core::model::check_iso_date(s).map(|_| ())
 }
 
 /// A table (standard or inline) with its span and dotted path.
@@ -844,57 +814,12 @@ fn list_or_none(items: &[&str]) -> String {
     }
 }
 
-fn item_span(item: &Item) -> Option<Range<usize>> {
-    match item {
-        Item::Value(v) => v.span(),
-        Item::Table(t) => t.span(),
-        Item::ArrayOfTables(a) => a.span(),
-        Item::None => None,
-    }
-}
-
-fn type_name(item: &Item) -> &'static str {
-    match item {
-        Item::None => "nothing",
-        Item::Table(_) => "a table",
-        Item::ArrayOfTables(_) => "an array of tables",
-        Item::Value(v) => match v {
-            Value::String(_) => "a string",
-            Value::Integer(_) => "an integer",
-            Value::Float(_) => "a float",
-            Value::Boolean(_) => "a boolean",
-            Value::Datetime(_) => "a date-time",
-            Value::Array(_) => "an array",
-            Value::InlineTable(_) => "an inline table",
-        },
-    }
-}
-
 /// `"; did you mean `x`?"` for the candidate within edit distance 2, else `";"`.
 fn hint(name: &str, candidates: &[&str]) -> String {
-    let best = candidates
-        .iter()
-        .map(|c| (edit_distance(name, c), *c))
-        .filter(|(d, _)| *d <= 2)
-        .min_by_key(|(d, _)| *d);
-    match best {
-        Some((_, c)) => format!("; did you mean `{c}`?"),
+    match closest(name, candidates) {
+        Some(c) => format!("; did you mean `{c}`?"),
         None => ";".to_string(),
     }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

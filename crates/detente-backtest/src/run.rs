@@ -87,24 +87,12 @@ pub enum ParamsUsed {
     Stale,
 }
 
-/// The simulation's probabilities of the four classes for one scenario.
+/// The simulation's class shares (deal, interim, stalemate, breakdown) for one scenario.
 pub fn predict(s: &Scenario, params: &Params, cfg: &BacktestConfig) -> Result<[f64; 4], String> {
-    let sim = SimConfig {
-        runs: cfg.runs,
-        seed: cfg.seed,
-        threads: cfg.threads,
-        protocol: None,
-        params: *params,
-    };
-    let r = detente_sim::simulate(s, &sim, &|| {}).map_err(|e| e.to_string())?;
-    Ok([
-        r.p(Class::Deal),
-        r.p(Class::Interim),
-        r.p(Class::Stalemate),
-        r.p(Class::Breakdown),
-    ])
+    predict_with_issues(s, params, cfg).map(|(p, _)| p)
 }
 
+/// The class shares and each issue's mean settled value (over runs that settled it).
 fn predict_with_issues(
     s: &Scenario,
     params: &Params,
@@ -118,15 +106,8 @@ fn predict_with_issues(
         params: *params,
     };
     let r = detente_sim::simulate(s, &sim, &|| {}).map_err(|e| e.to_string())?;
-    Ok((
-        [
-            r.p(Class::Deal),
-            r.p(Class::Interim),
-            r.p(Class::Stalemate),
-            r.p(Class::Breakdown),
-        ],
-        r.issues.iter().map(|i| i.mean).collect(),
-    ))
+    let p = Class::ALL.map(|c| r.p(c));
+    Ok((p, r.issues.iter().map(|i| i.mean).collect()))
 }
 
 /// One issue of one case: the actual settled value against every prediction.

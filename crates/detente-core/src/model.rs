@@ -426,26 +426,43 @@ impl Issue {
 /// Parses an ISO 8601 calendar date `YYYY-MM-DD` into (year, month, day), checking the day
 /// exists in that month (leap years included).
 pub fn parse_iso_date(s: &str) -> Option<(i32, u32, u32)> {
+    check_iso_date(s).ok()
+}
+
+/// Like [`parse_iso_date`], with a message saying what is wrong.
+pub fn check_iso_date(s: &str) -> Result<(i32, u32, u32), String> {
     let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
+    let shape_ok = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape_ok {
+        return Err(format!(
+            "expected a date written \"YYYY-MM-DD\" (e.g. \"2015-07-14\"), found `{s}`"
+        ));
     }
-    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-        let t = &s[r];
-        t.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| t.parse().ok())?
-    };
-    let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
+    let num = |r: std::ops::Range<usize>| -> u32 { s[r].parse().unwrap_or(0) };
+    let (year, month, day) = (num(0..4), num(5..7), num(8..10));
+    if !(1..=12).contains(&month) {
+        return Err(format!(
+            "month {month:02} in `{s}` is not between 01 and 12"
+        ));
+    }
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
         2 if leap => 29,
         2 => 28,
-        _ => return None,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
     };
-    (1..=days).contains(&d).then_some((y as i32, m, d))
+    if !(1..=days).contains(&day) {
+        return Err(format!(
+            "day {day:02} in `{s}` does not exist: {year:04}-{month:02} has {days} days"
+        ));
+    }
+    Ok((year as i32, month, day))
 }
 
 /// Formats a number compactly (up to 4 decimals, trailing zeros removed).

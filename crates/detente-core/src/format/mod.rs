@@ -4,6 +4,7 @@
 
 mod locate;
 mod read;
+pub mod toml_util;
 mod write;
 
 pub use locate::locate;

@@ -9,6 +9,8 @@ use crate::diag::{LoadError, Problem, Problems};
 use crate::model::*;
 use crate::validate::validate;
 
+use super::toml_util::{closest, item_span, type_name};
+
 /// Byte spans of the fields read from a file, keyed by dotted field path (`actors[0].capability`).
 #[derive(Debug, Clone, Default)]
 pub struct SpanMap(pub HashMap<String, Range<usize>>);
@@ -91,32 +93,6 @@ struct Tab<'t> {
     t: &'t dyn TableLike,
     span: Option<Range<usize>>,
     path: String,
-}
-
-fn item_span(item: &Item) -> Option<Range<usize>> {
-    match item {
-        Item::Value(v) => v.span(),
-        Item::Table(t) => t.span(),
-        Item::ArrayOfTables(a) => a.span(),
-        Item::None => None,
-    }
-}
-
-fn type_name(item: &Item) -> &'static str {
-    match item {
-        Item::None => "nothing",
-        Item::Table(_) => "a table",
-        Item::ArrayOfTables(_) => "an array of tables",
-        Item::Value(v) => match v {
-            Value::String(_) => "a string",
-            Value::Integer(_) => "an integer",
-            Value::Float(_) => "a float",
-            Value::Boolean(_) => "a boolean",
-            Value::Datetime(_) => "a date-time",
-            Value::Array(_) => "an array",
-            Value::InlineTable(_) => "an inline table",
-        },
-    }
 }
 
 impl<'a> Decoder<'a> {
@@ -1304,28 +1280,6 @@ fn unknown_ref<'s>(kind: &str, name: &str, known: impl Iterator<Item = &'s str>)
 }
 
 /// The candidate within edit distance 2 of `name`, if any.
-fn closest<'s>(name: &str, candidates: &[&'s str]) -> Option<&'s str> {
-    candidates
-        .iter()
-        .map(|c| (edit_distance(name, c), *c))
-        .filter(|(d, _)| *d <= 2)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
 
 #[cfg(test)]
 mod tests {
