@@ -1279,8 +1279,6 @@ fn unknown_ref<'s>(kind: &str, name: &str, known: impl Iterator<Item = &'s str>)
     )
 }
 
-/// The candidate within edit distance 2 of `name`, if any.
-
 #[cfg(test)]
 mod tests {
     use super::*;
