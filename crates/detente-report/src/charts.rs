@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 
-use crate::{IssueRow, Outcomes, Plane, TornadoRow};
+use crate::{ByRound, CaseRow, Cause, IssueRow, Outcomes, Plane, ReliabilityBin, TornadoRow};
 
 const W: u32 = 640;
 const H: u32 = 340;
@@ -15,6 +15,54 @@ const PALETTE: [RGBColor; 6] = [
     RGBColor(255, 127, 14),
     RGBColor(127, 127, 127),
 ];
+
+/// Runs still negotiating (the top band of the round-by-round chart).
+const OPEN: RGBColor = RGBColor(225, 225, 225);
+
+/// The fixed colour of an outcome class: the same in every chart and legend.
+pub(crate) fn class_colour(class: &str) -> RGBColor {
+    match class {
+        "deal" => RGBColor(44, 160, 44),
+        "interim" => RGBColor(31, 119, 180),
+        "stalemate" => RGBColor(255, 127, 14),
+        "breakdown" => RGBColor(214, 39, 40),
+        _ => RGBColor(148, 103, 189),
+    }
+}
+
+/// The class colour as a CSS colour, for HTML legends and swatches.
+pub(crate) fn class_css(class: &str) -> String {
+    let RGBColor(r, g, b) = class_colour(class);
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+fn percent(x: f64) -> String {
+    format!("{:.0}%", 100.0 * x)
+}
+
+/// Label formatter for a category axis over `0..n` with ticks at every half unit: the label
+/// of row `k` (drawn top to bottom when `flip`) sits at `k + 0.5`, other ticks are blank.
+fn category_label(labels: &[String], v: f64, flip: bool) -> String {
+    let n = labels.len() as f64;
+    let pos = if flip { n - v - 0.5 } else { v - 0.5 };
+    let k = pos.round();
+    if (pos - k).abs() < 1e-6 && k >= 0.0 && (k as usize) < labels.len() {
+        labels[k as usize].clone()
+    } else {
+        String::new()
+    }
+}
+
+/// Width in pixels for an axis of text labels of 14 px sans-serif.
+fn label_width(labels: &[String], min: u32, max: u32) -> u32 {
+    let chars = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u32;
+    (chars * 15 / 2 + 18).clamp(min, max)
+}
+
+/// A rectangle's outline as a closed path: plotters' SVG rectangles ignore the stroke width.
+fn frame<C: Copy>(a: (C, C), b: (C, C), style: ShapeStyle) -> PathElement<(C, C)> {
+    PathElement::new(vec![a, (b.0, a.1), b, (a.0, b.1), a], style)
+}
 
 fn finish(buf: String, r: Result<(), String>) -> String {
     match r {
@@ -44,13 +92,17 @@ pub fn positions(issue: &IssueRow) -> String {
         let (x0, x1) = pad(issue.range.0, issue.range.1);
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(44)
+            .margin_right(64)
+            .x_label_area_size(42)
+            .y_label_area_size(54)
             .build_cartesian_2d(x0..x1, 0.0..1.08)
             .map_err(|e| e.to_string())?;
         let opts = issue.options.clone();
         chart
             .configure_mesh()
+            .label_style(("sans-serif", 14))
+            .axis_desc_style(("sans-serif", 15))
+            .light_line_style(RGBColor(238, 238, 238))
             .x_desc("position")
             .y_desc("salience")
             .x_label_formatter(&|x| {
@@ -76,12 +128,26 @@ pub fn positions(issue: &IssueRow) -> String {
             .draw()
             .map_err(|e| e.to_string())?;
         chart
-            .draw_series(issue.stances.iter().enumerate().map(|(k, (id, x, s))| {
-                let c = PALETTE[k % PALETTE.len()];
-                EmptyElement::at((*x, *s))
-                    + Circle::new((0, 0), 5, c.filled())
+            .draw_series(issue.stances.iter().enumerate().map(|(k, (_, x, s))| {
+                Circle::new((*x, *s), 5, PALETTE[k % PALETTE.len()].filled())
+            }))
+            .map_err(|e| e.to_string())?;
+        // One label per place: actors at the same point share it instead of overprinting.
+        let mut places: Vec<((f64, f64), Vec<&str>)> = Vec::new();
+        for (id, x, s) in &issue.stances {
+            match places
+                .iter_mut()
+                .find(|p| (p.0 .0 - x).abs() < 1e-9 && (p.0 .1 - s).abs() < 1e-9)
+            {
+                Some(p) => p.1.push(id),
+                None => places.push(((*x, *s), vec![id])),
+            }
+        }
+        chart
+            .draw_series(places.iter().map(|(at, ids)| {
+                EmptyElement::at(*at)
                     + Text::new(
-                        id.clone(),
+                        ids.join(", "),
                         (7, -12),
                         ("sans-serif", 13).into_font().color(&BLACK),
                     )
@@ -104,12 +170,15 @@ pub fn trajectory(values: &[f64], range: (f64, f64)) -> String {
         let n = values.len().max(2) as f64 - 1.0;
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
-            .x_label_area_size(32)
-            .y_label_area_size(44)
+            .x_label_area_size(42)
+            .y_label_area_size(54)
             .build_cartesian_2d(0.0..n, y0..y1)
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
+            .label_style(("sans-serif", 14))
+            .axis_desc_style(("sans-serif", 15))
+            .light_line_style(RGBColor(238, 238, 238))
             .x_desc("round")
             .y_desc("forecast")
             .draw()
@@ -141,12 +210,15 @@ pub fn plane(p: &Plane) -> String {
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(44)
+            .x_label_area_size(42)
+            .y_label_area_size(54)
             .build_cartesian_2d(-0.02..1.02, -0.02..1.02)
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
+            .label_style(("sans-serif", 14))
+            .axis_desc_style(("sans-serif", 15))
+            .light_line_style(RGBColor(238, 238, 238))
             .x_desc(format!("utility of {}", p.parties.0))
             .y_desc(format!("utility of {}", p.parties.1))
             .draw()
@@ -225,6 +297,7 @@ pub fn plane(p: &Plane) -> String {
         }
         chart
             .configure_series_labels()
+            .label_font(("sans-serif", 14))
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK)
             .position(SeriesLabelPosition::LowerLeft)
@@ -248,15 +321,19 @@ pub fn outcomes(variants: &[&Outcomes]) -> String {
         let n = classes.len().max(1) as f64;
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
-            .x_label_area_size(32)
-            .y_label_area_size(44)
+            .x_label_area_size(42)
+            .y_label_area_size(54)
             .build_cartesian_2d(0.0..n, 0.0..1.0)
             .map_err(|e| e.to_string())?;
         let names = classes.clone();
         chart
             .configure_mesh()
+            .label_style(("sans-serif", 14))
+            .axis_desc_style(("sans-serif", 15))
+            .light_line_style(RGBColor(238, 238, 238))
             .disable_x_mesh()
             .y_desc("probability")
+            .y_label_formatter(&|y| percent(*y))
             .x_labels(classes.len() * 2 + 1)
             .x_label_formatter(&|x| {
                 let k = (x - 0.5).round();
@@ -271,15 +348,26 @@ pub fn outcomes(variants: &[&Outcomes]) -> String {
         let m = variants.len().max(1) as f64;
         let w = 0.7 / m;
         for (v, var) in variants.iter().enumerate() {
-            let c = PALETTE[v % PALETTE.len()];
-            for (k, (_, p, lo, hi)) in var.classes.iter().enumerate() {
+            for (k, (class, p, lo, hi)) in var.classes.iter().enumerate() {
+                // The base variant solid, a what-if variant pale with an outline.
+                let c = class_colour(class);
                 let x0 = k as f64 + 0.15 + v as f64 * w;
+                let corners = [(x0, 0.0), (x0 + w * 0.9, *p)];
                 chart
                     .draw_series(std::iter::once(Rectangle::new(
-                        [(x0, 0.0), (x0 + w * 0.9, *p)],
-                        c.mix(0.8).filled(),
+                        corners,
+                        c.mix(if v == 0 { 0.85 } else { 0.3 }).filled(),
                     )))
                     .map_err(|e| e.to_string())?;
+                if v > 0 {
+                    chart
+                        .draw_series(std::iter::once(frame(
+                            corners[0],
+                            corners[1],
+                            c.stroke_width(2),
+                        )))
+                        .map_err(|e| e.to_string())?;
+                }
                 let xm = x0 + w * 0.45;
                 chart
                     .draw_series(std::iter::once(PathElement::new(
@@ -318,12 +406,15 @@ pub fn tornado(rows: &[TornadoRow]) -> String {
         let labels: Vec<String> = rows.iter().map(|r| r.input.clone()).collect();
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
-            .x_label_area_size(30)
+            .x_label_area_size(42)
             .y_label_area_size(300)
             .build_cartesian_2d(-lim..lim, 0.0..n)
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
+            .label_style(("sans-serif", 14))
+            .axis_desc_style(("sans-serif", 15))
+            .light_line_style(RGBColor(238, 238, 238))
             .disable_y_mesh()
             .x_desc("change in probability (input high − input low)")
             .y_labels(rows.len() * 2 + 1)
@@ -342,14 +433,436 @@ pub fn tornado(rows: &[TornadoRow]) -> String {
             chart
                 .draw_series(std::iter::once(Rectangle::new(
                     [(0.0, y + 0.45), (r.delta_p_deal, y + 0.85)],
-                    PALETTE[0].filled(),
+                    class_colour("deal").filled(),
                 )))
                 .map_err(|e| e.to_string())?;
             chart
                 .draw_series(std::iter::once(Rectangle::new(
                     [(0.0, y + 0.15), (r.delta_p_breakdown, y + 0.45)],
-                    PALETTE[1].mix(0.7).filled(),
+                    class_colour("breakdown").mix(0.7).filled(),
                 )))
+                .map_err(|e| e.to_string())?;
+        }
+        root.present().map_err(|e| e.to_string())
+    })();
+    finish(buf, r)
+}
+
+/// A share as text: one decimal, two when it is below 0.1 % but not zero.
+fn share_text(p: f64) -> String {
+    if p > 0.0 && p < 0.001 {
+        format!("{:.2}%", 100.0 * p)
+    } else {
+        format!("{:.1}%", 100.0 * p)
+    }
+}
+
+/// Tick label of a probability axis whose range ends at `lim`: whole percent, or one decimal
+/// when the axis is short.
+fn pct_tick(x: f64, lim: f64) -> String {
+    if lim < 0.1 {
+        format!("{:.1}%", 100.0 * x)
+    } else {
+        percent(x)
+    }
+}
+
+/// How the talks end, round by round: the cumulative share of runs ended in each class as
+/// stacked bands (first class at the bottom), topped by the runs still negotiating; the legend
+/// on the right gives each band's share at the last round.
+pub fn by_round(b: &ByRound) -> String {
+    let mut buf = String::new();
+    let r = (|| -> Result<(), String> {
+        let root = SVGBackend::with_string(&mut buf, (W + 200, 330)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let (plot, legend) = root.split_horizontally(W);
+        let k = b.classes.len();
+        let mut rows = b.rounds.clone();
+        // Every run is still negotiating when round 1 starts.
+        if rows.first().is_some_and(|r| r.0 == 1) {
+            rows.insert(0, (0, vec![0.0; k]));
+        }
+        let x0 = rows.first().map_or(0, |r| r.0) as f64;
+        let x1 = rows.last().map_or(1, |r| r.0).max(x0 as u32 + 1) as f64;
+        let mut chart = ChartBuilder::on(&plot)
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(56)
+            .build_cartesian_2d(x0..x1, 0.0..1.0)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .label_style(("sans-serif", 14))
+            .axis_desc_style(("sans-serif", 15))
+            .light_line_style(RGBColor(238, 238, 238))
+            .x_desc("round")
+            .y_desc("share of runs ended")
+            .x_labels(((x1 - x0) as usize + 1).min(16))
+            .x_label_formatter(&|x| {
+                if (x - x.round()).abs() < 1e-6 {
+                    format!("{x:.0}")
+                } else {
+                    String::new()
+                }
+            })
+            .y_labels(6)
+            .y_label_formatter(&|y| percent(*y))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        // Band j lies between the sum of the first j shares and the sum of the first j + 1.
+        let level = |j: usize| -> Vec<(f64, f64)> {
+            rows.iter()
+                .map(|(r, v)| (*r as f64, v.iter().take(j).sum::<f64>().min(1.0)))
+                .collect()
+        };
+        for j in 0..=k {
+            let colour = b.classes.get(j).map_or(OPEN, |c| class_colour(c));
+            let mut pts = level(j);
+            let upper = if j < k {
+                level(j + 1)
+            } else {
+                rows.iter().map(|(r, _)| (*r as f64, 1.0)).collect()
+            };
+            pts.reverse();
+            let mut poly = upper.clone();
+            poly.extend(pts);
+            chart
+                .draw_series(std::iter::once(Polygon::new(poly, colour.filled())))
+                .map_err(|e| e.to_string())?;
+            if j < k {
+                chart
+                    .draw_series(LineSeries::new(upper, WHITE.stroke_width(1)))
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+        // Legend, top band first so that it reads like the chart.
+        let last = rows.last().map(|r| r.1.clone()).unwrap_or_default();
+        let open = 1.0 - last.iter().sum::<f64>();
+        let mut entries = vec![("still negotiating".to_string(), OPEN, open.max(0.0))];
+        for j in (0..k).rev() {
+            let c = &b.classes[j];
+            entries.push((
+                c.clone(),
+                class_colour(c),
+                last.get(j).copied().unwrap_or(0.0),
+            ));
+        }
+        let font = ("sans-serif", 14).into_font().color(&BLACK);
+        legend
+            .draw(&Text::new("at the last round", (8, 14), font.clone()))
+            .map_err(|e| e.to_string())?;
+        for (i, (name, c, p)) in entries.iter().enumerate() {
+            let y = 40 + 24 * i as i32;
+            legend
+                .draw(&Rectangle::new([(8, y), (22, y + 14)], c.filled()))
+                .map_err(|e| e.to_string())?;
+            legend
+                .draw(&Rectangle::new(
+                    [(8, y), (22, y + 14)],
+                    RGBColor(120, 120, 120).stroke_width(1),
+                ))
+                .map_err(|e| e.to_string())?;
+            legend
+                .draw(&Text::new(
+                    format!("{name} {}", percent(*p)),
+                    (28, y),
+                    font.clone(),
+                ))
+                .map_err(|e| e.to_string())?;
+        }
+        root.present().map_err(|e| e.to_string())
+    })();
+    finish(buf, r)
+}
+
+/// Why talks broke down: one bar per cause (share of all runs) with its 95 % interval,
+/// largest first.
+pub fn causes(rows: &[Cause]) -> String {
+    let mut buf = String::new();
+    let n = rows.len();
+    let h = (64 + 32 * n as u32).max(140);
+    let labels: Vec<String> = rows.iter().map(|c| c.label.clone()).collect();
+    let ly = label_width(&labels, 120, 420);
+    let r = (|| -> Result<(), String> {
+        let root = SVGBackend::with_string(&mut buf, (W + 160, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let lim = rows.iter().map(|c| c.hi.max(c.p)).fold(0.01, f64::max) * 1.18;
+        let nf = n.max(1) as f64;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .margin_right(28)
+            .x_label_area_size(40)
+            .y_label_area_size(ly)
+            .build_cartesian_2d(0.0..lim, 0.0..nf)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .label_style(("sans-serif", 14))
+            .axis_desc_style(("sans-serif", 15))
+            .light_line_style(RGBColor(238, 238, 238))
+            .disable_y_mesh()
+            .x_desc("share of all runs")
+            .x_label_formatter(&|x| pct_tick(*x, lim))
+            .y_labels(n * 2 + 1)
+            .y_label_formatter(&|y| category_label(&labels, *y, true))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        let c = class_colour("breakdown");
+        let font = ("sans-serif", 13).into_font().color(&BLACK);
+        for (k, cause) in rows.iter().enumerate() {
+            let y = nf - k as f64 - 1.0;
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(0.0, y + 0.2), (cause.p, y + 0.8)],
+                    c.mix(0.85).filled(),
+                )))
+                .map_err(|e| e.to_string())?;
+            let ym = y + 0.5;
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(cause.lo, ym), (cause.hi, ym)],
+                    BLACK.stroke_width(1),
+                )))
+                .map_err(|e| e.to_string())?;
+            for x in [cause.lo, cause.hi] {
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(x, y + 0.32), (x, y + 0.68)],
+                        BLACK.stroke_width(1),
+                    )))
+                    .map_err(|e| e.to_string())?;
+            }
+            chart
+                .draw_series(std::iter::once(
+                    EmptyElement::at((cause.hi.max(cause.p), ym))
+                        + Text::new(share_text(cause.p), (6, -7), font.clone()),
+                ))
+                .map_err(|e| e.to_string())?;
+        }
+        root.present().map_err(|e| e.to_string())
+    })();
+    finish(buf, r)
+}
+
+/// Reliability diagram: per bin, the mean predicted probability against how often the class
+/// happened, point area proportional to the pairs in the bin, with the diagonal of perfect
+/// calibration.
+pub fn reliability(bins: &[ReliabilityBin]) -> String {
+    let mut buf = String::new();
+    let r = (|| -> Result<(), String> {
+        let root = SVGBackend::with_string(&mut buf, (560, 500)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(16)
+            .x_label_area_size(40)
+            .y_label_area_size(56)
+            .build_cartesian_2d(-0.03..1.03, -0.03..1.03)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .label_style(("sans-serif", 14))
+            .axis_desc_style(("sans-serif", 15))
+            .light_line_style(RGBColor(238, 238, 238))
+            .x_desc("predicted probability (bin mean)")
+            .y_desc("observed frequency")
+            .x_labels(6)
+            .y_labels(6)
+            .x_label_formatter(&|x| percent(*x))
+            .y_label_formatter(&|y| percent(*y))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        let grey = RGBColor(140, 140, 140);
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(0.0, 0.0), (1.0, 1.0)],
+                6,
+                4,
+                grey.stroke_width(1),
+            ))
+            .map_err(|e| e.to_string())?
+            .label("perfect calibration")
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], grey));
+        let used: Vec<&ReliabilityBin> = bins.iter().filter(|b| b.n > 0).collect();
+        let nmax = used.iter().map(|b| b.n).max().unwrap_or(1) as f64;
+        let c = PALETTE[0];
+        chart
+            .draw_series(LineSeries::new(
+                used.iter().map(|b| (b.mean_predicted, b.observed)),
+                c.stroke_width(1),
+            ))
+            .map_err(|e| e.to_string())?;
+        let font = ("sans-serif", 13).into_font().color(&BLACK);
+        chart
+            .draw_series(used.iter().map(|b| {
+                // Area proportional to n.
+                let radius = (18.0 * (b.n as f64 / nmax).sqrt()).max(3.0).round() as i32;
+                EmptyElement::at((b.mean_predicted, b.observed))
+                    + Circle::new((0, 0), radius, c.mix(0.55).filled())
+                    + Circle::new((0, 0), radius, c.stroke_width(1))
+                    + Text::new(format!("{}", b.n), (radius + 3, -radius - 6), font.clone())
+            }))
+            .map_err(|e| e.to_string())?
+            .label("detente (number: pairs in the bin)")
+            .legend(move |(x, y)| Circle::new((x + 8, y), 5, c.mix(0.55).filled()));
+        chart
+            .configure_series_labels()
+            .label_font(("sans-serif", 14))
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::UpperLeft)
+            .draw()
+            .map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())
+    })();
+    finish(buf, r)
+}
+
+/// Per case, the probabilities of the classes as one stacked bar; the class that happened is
+/// framed in black and named on the right with the probability it was given.
+pub fn case_bars(classes: &[String], cases: &[CaseRow]) -> String {
+    let mut buf = String::new();
+    let n = cases.len();
+    let h = (84 + 28 * n as u32).max(160);
+    let labels: Vec<String> = cases.iter().map(|c| c.id.clone()).collect();
+    let ly = label_width(&labels, 100, 260);
+    let r = (|| -> Result<(), String> {
+        let root = SVGBackend::with_string(&mut buf, (W + 160, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let (top, rest) = root.split_vertically(34);
+        let font = ("sans-serif", 14).into_font().color(&BLACK);
+        let mut x = ly as i32 + 12;
+        for c in classes {
+            top.draw(&Rectangle::new(
+                [(x, 12), (x + 14, 26)],
+                class_colour(c).filled(),
+            ))
+            .map_err(|e| e.to_string())?;
+            top.draw(&Text::new(c.clone(), (x + 20, 12), font.clone()))
+                .map_err(|e| e.to_string())?;
+            x += 34 + 8 * c.chars().count() as i32;
+        }
+        top.draw(&frame((x, 11), (x + 14, 27), BLACK.stroke_width(3)))
+            .map_err(|e| e.to_string())?;
+        top.draw(&Text::new("what happened", (x + 20, 12), font.clone()))
+            .map_err(|e| e.to_string())?;
+        let nf = n.max(1) as f64;
+        let mut chart = ChartBuilder::on(&rest)
+            .margin(12)
+            .margin_right(170)
+            .x_label_area_size(40)
+            .y_label_area_size(ly)
+            .build_cartesian_2d(0.0..1.0, 0.0..nf)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .label_style(("sans-serif", 14))
+            .axis_desc_style(("sans-serif", 15))
+            .light_line_style(RGBColor(238, 238, 238))
+            .disable_y_mesh()
+            .x_desc("probability given to each class")
+            .x_labels(6)
+            .x_label_formatter(&|x| percent(*x))
+            .y_labels(n * 2 + 1)
+            .y_label_formatter(&|y| category_label(&labels, *y, true))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        for (k, case) in cases.iter().enumerate() {
+            let y = nf - k as f64 - 1.0;
+            let mut x = 0.0;
+            let mut actual = None;
+            for (j, c) in classes.iter().enumerate() {
+                let p = case.p.get(j).copied().unwrap_or(0.0);
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(x, y + 0.2), (x + p, y + 0.8)],
+                        class_colour(c).mix(0.9).filled(),
+                    )))
+                    .map_err(|e| e.to_string())?;
+                if *c == case.actual {
+                    actual = Some((x, p));
+                }
+                x += p;
+            }
+            if let Some((xa, pa)) = actual {
+                chart
+                    .draw_series(std::iter::once(frame(
+                        (xa, y + 0.1),
+                        (xa + pa, y + 0.9),
+                        BLACK.stroke_width(3),
+                    )))
+                    .map_err(|e| e.to_string())?;
+                let (px, py) = chart.backend_coord(&(1.0, y + 0.5));
+                root.draw(&Rectangle::new(
+                    [(px + 12, py - 6), (px + 24, py + 6)],
+                    class_colour(&case.actual).filled(),
+                ))
+                .map_err(|e| e.to_string())?;
+                root.draw(&Text::new(
+                    format!("{}: {}", case.actual, percent(pa)),
+                    (px + 30, py - 7),
+                    font.clone(),
+                ))
+                .map_err(|e| e.to_string())?;
+            }
+        }
+        root.present().map_err(|e| e.to_string())
+    })();
+    finish(buf, r)
+}
+
+/// Mean error of each predictor on settled issues (in % of the issue's range), best first;
+/// the status-quo and midpoint baselines in grey.
+pub fn issue_errors(rows: &[(String, f64, usize)]) -> String {
+    let mut buf = String::new();
+    let mut rows: Vec<&(String, f64, usize)> = rows.iter().collect();
+    rows.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let n = rows.len();
+    let h = (64 + 30 * n as u32).max(140);
+    let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+    let ly = label_width(&labels, 100, 240);
+    let r = (|| -> Result<(), String> {
+        let root = SVGBackend::with_string(&mut buf, (W, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let lim = rows.iter().map(|r| r.1).fold(1.0, f64::max) * 1.15;
+        let nf = n.max(1) as f64;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .margin_right(24)
+            .x_label_area_size(40)
+            .y_label_area_size(ly)
+            .build_cartesian_2d(0.0..lim, 0.0..nf)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .label_style(("sans-serif", 14))
+            .axis_desc_style(("sans-serif", 15))
+            .light_line_style(RGBColor(238, 238, 238))
+            .disable_y_mesh()
+            .x_desc("mean error (% of the issue's range)")
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_labels(n * 2 + 1)
+            .y_label_formatter(&|y| category_label(&labels, *y, true))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        let font = ("sans-serif", 13).into_font().color(&BLACK);
+        for (k, (name, e, _)) in rows.iter().enumerate() {
+            let y = nf - k as f64 - 1.0;
+            let c = if matches!(name.as_str(), "status_quo" | "midpoint") {
+                RGBColor(160, 160, 160)
+            } else {
+                PALETTE[0]
+            };
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(0.0, y + 0.2), (*e, y + 0.8)],
+                    c.mix(0.85).filled(),
+                )))
+                .map_err(|e| e.to_string())?;
+            chart
+                .draw_series(std::iter::once(
+                    EmptyElement::at((*e, y + 0.5))
+                        + Text::new(format!("{e:.1}"), (5, -7), font.clone()),
+                ))
                 .map_err(|e| e.to_string())?;
         }
         root.present().map_err(|e| e.to_string())

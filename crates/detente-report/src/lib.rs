@@ -6,10 +6,12 @@
 //! the engines; the CLI converts their results. It is the only crate that knows HTML.
 #![deny(missing_docs)]
 
+mod backtest;
 mod charts;
 mod html;
 mod markdown;
 
+pub use backtest::{backtest_to_html, backtest_to_markdown};
 pub use html::to_html;
 pub use markdown::to_markdown;
 
@@ -36,6 +38,10 @@ pub struct ReportInput {
     pub plane: Option<Plane>,
     /// Outcome-class probabilities.
     pub outcomes: Option<Outcomes>,
+    /// Cumulative share of runs ended in each class, round by round.
+    pub by_round: Option<ByRound>,
+    /// Why talks broke down: causes with their share of all runs, largest first.
+    pub causes: Option<Vec<Cause>>,
     /// Tornado of input effects.
     pub tornado: Option<Vec<TornadoRow>>,
     /// A what-if variant's probabilities, for comparison.
@@ -119,6 +125,113 @@ pub struct Outcomes {
     pub runs: usize,
     /// (class, p, ci low, ci high).
     pub classes: Vec<(String, f64, f64, f64)>,
+    /// Calibrated probability of each class, in the order of `classes` (empty: not computed).
+    pub calibrated: Vec<f64>,
+}
+
+/// Cumulative share of runs ended in each class by the end of each round.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ByRound {
+    /// Class names, bottom band first (each class has a fixed colour in every chart).
+    pub classes: Vec<String>,
+    /// Per round: (round, cumulative share per class in the order of `classes`). What the
+    /// shares leave of 1 is the runs still negotiating.
+    pub rounds: Vec<(u32, Vec<f64>)>,
+}
+
+/// One cause of breakdown.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cause {
+    /// Cause id, e.g. `threat:us_military_option`.
+    pub id: String,
+    /// Human label, e.g. `United States threat carried out (us_military_option)`.
+    pub label: String,
+    /// Share of all runs that broke down this way.
+    pub p: f64,
+    /// 95 % interval, low end.
+    pub lo: f64,
+    /// 95 % interval, high end.
+    pub hi: f64,
+}
+
+/// A backtest: forecasts scored against negotiations whose outcome is known.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct BacktestInput {
+    /// Page title.
+    pub title: String,
+    /// A line on what was run (folder, runs, seed).
+    pub note: String,
+    /// Class names in the order of every probability vector below.
+    pub classes: Vec<String>,
+    /// Per case, in folder order.
+    pub cases: Vec<CaseRow>,
+    /// Scores per forecaster, detente first.
+    pub scores: Vec<ScoreRow>,
+    /// Reliability bins (every case × class pair, one-vs-rest).
+    pub reliability: Vec<ReliabilityBin>,
+    /// Murphy decomposition of the one-vs-rest Brier score: (reliability, resolution,
+    /// uncertainty).
+    pub murphy: Option<(f64, f64, f64)>,
+    /// Mean issue error in % of range per predictor over settled issues: (predictor, mean, n).
+    pub issue_errors: Vec<(String, f64, usize)>,
+    /// Settled issues one by one: error in % of range per predictor.
+    pub issues: Vec<IssueErrorRow>,
+}
+
+/// One backtest case.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaseRow {
+    /// Case id.
+    pub id: String,
+    /// The scored (calibrated) probabilities, in the order of [`BacktestInput::classes`].
+    pub p: Vec<f64>,
+    /// The simulation's raw shares, same order.
+    pub shares: Vec<f64>,
+    /// The class that happened.
+    pub actual: String,
+    /// Brier score.
+    pub brier: f64,
+    /// Log score.
+    pub log_score: f64,
+    /// Which parameters scored the case (`held_out`, `unseen`, `stale`).
+    pub params: String,
+}
+
+/// One forecaster's scores with 95 % intervals.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScoreRow {
+    /// Forecaster.
+    pub name: String,
+    /// Mean Brier score and its interval.
+    pub brier: (f64, f64, f64),
+    /// Mean log score and its interval.
+    pub log_score: (f64, f64, f64),
+}
+
+/// One reliability bin.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReliabilityBin {
+    /// Lower edge of the predicted probability.
+    pub lo: f64,
+    /// Upper edge.
+    pub hi: f64,
+    /// Pairs in the bin.
+    pub n: usize,
+    /// Mean predicted probability in the bin.
+    pub mean_predicted: f64,
+    /// Share of the pairs whose class happened.
+    pub observed: f64,
+}
+
+/// One settled issue of one case: each predictor's error.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IssueErrorRow {
+    /// Case id.
+    pub case: String,
+    /// Issue id.
+    pub issue: String,
+    /// (predictor, error in % of the issue's range).
+    pub errors: Vec<(String, f64)>,
 }
 
 /// One tornado bar.

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use crate::ReportInput;
 
 /// Text for a Markdown cell or line: pipes escaped, HTML neutralised, one line.
-fn cell(s: &str) -> String {
+pub(crate) fn cell(s: &str) -> String {
     s.replace('|', "\\|")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -35,8 +35,12 @@ pub fn to_markdown(r: &ReportInput) -> String {
         let mut head = "| outcome |".to_string();
         let mut rule = "|---|".to_string();
         for v in &vars {
-            let _ = write!(head, " {} | 95% interval |", cell(&v.label));
+            let _ = write!(head, " {}: share of runs | 95% interval |", cell(&v.label));
             rule.push_str("---:|---:|");
+            if !v.calibrated.is_empty() {
+                head.push_str(" calibrated |");
+                rule.push_str("---:|");
+            }
         }
         let _ = writeln!(o, "{head}\n{rule}");
         for (k, (class, _, _, _)) in out.classes.iter().enumerate() {
@@ -51,10 +55,63 @@ pub fn to_markdown(r: &ReportInput) -> String {
                         100.0 * hi
                     );
                 }
+                if !v.calibrated.is_empty() {
+                    match v.calibrated.get(k) {
+                        Some(c) => {
+                            let _ = write!(o, " {:.1}% |", 100.0 * c);
+                        }
+                        None => o.push_str("  |"),
+                    }
+                }
             }
             o.push('\n');
         }
         o.push('\n');
+        if vars.iter().any(|v| !v.calibrated.is_empty()) {
+            o.push_str("Calibrated: the share of runs pulled toward equal odds by the factor fitted on historical cases.\n\n");
+        }
+    }
+    if let Some(b) = &r.by_round {
+        o.push_str("## How the talks end, round by round\n\nShare of runs ended in each class by the end of each round (cumulative).\n\n| round |");
+        for c in &b.classes {
+            let _ = write!(o, " {} |", cell(c));
+        }
+        o.push_str(" still negotiating |\n|---:|");
+        for _ in &b.classes {
+            o.push_str("---:|");
+        }
+        o.push_str("---:|\n");
+        for (round, v) in &b.rounds {
+            let _ = write!(o, "| {round} |");
+            for x in v {
+                let _ = write!(o, " {:.1}% |", 100.0 * x);
+            }
+            let _ = writeln!(
+                o,
+                " {:.1}% |",
+                100.0 * (1.0 - v.iter().sum::<f64>()).max(0.0)
+            );
+        }
+        o.push('\n');
+    }
+    if let Some(c) = &r.causes {
+        o.push_str("## Why talks broke down\n\n");
+        if c.is_empty() {
+            o.push_str("No simulated future broke down.\n\n");
+        } else {
+            o.push_str("| cause | share of all runs | 95% interval |\n|---|---:|---:|\n");
+            for x in c {
+                let _ = writeln!(
+                    o,
+                    "| {} | {:.1}% | {:.1}–{:.1}% |",
+                    cell(&x.label),
+                    100.0 * x.p,
+                    100.0 * x.lo,
+                    100.0 * x.hi
+                );
+            }
+            o.push('\n');
+        }
     }
     if let Some(t) = &r.tornado {
         o.push_str(
@@ -165,5 +222,11 @@ mod tests {
     fn markdown_snapshot() {
         let s = crate::html::tests_support::sample();
         insta::assert_snapshot!("markdown", super::to_markdown(&s));
+    }
+
+    #[test]
+    fn backtest_markdown_snapshot() {
+        let b = crate::html::tests_support::backtest_sample();
+        insta::assert_snapshot!("backtest_markdown", crate::backtest_to_markdown(&b));
     }
 }

@@ -212,7 +212,12 @@ impl Space {
                     .map(|&(a, w)| w * self.contrib[a * self.width + self.offsets[j] + v])
                     .sum()
             };
-            let mut best = (d, f64::NEG_INFINITY);
+            // Imposing by force, a value nobody prefers to the status quo leaves it in place.
+            let mut best = if red_lines {
+                (d, f64::NEG_INFINITY)
+            } else {
+                (d, score(d))
+            };
             for v in 0..d {
                 if red_lines && !is.allowed[v] {
                     continue;

@@ -1,18 +1,24 @@
 //! `detente report [FILE] -o report.html`: everything detente computes about a scenario, on one page.
+//! `detente report --backtest [DIR] -o backtest.html`: the backtest of the cases in DIR, on one page.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use detente_backtest::{backtest, load_cases, Backtest, BacktestConfig};
 use detente_core::{format_number, IssueKind, Scenario};
 use detente_forecast::BdmVariant;
 use detente_negotiate::analysis::analyze;
 use detente_negotiate::protocol::Actor as Who;
 use detente_negotiate::scenario::{RunSpec, ScenarioProblem, DEFAULT_STEPS};
-use detente_report::{ActorRow, Forecasts, IssueRow, Outcomes, Plane, ReportInput, TornadoRow};
-use detente_sim::{SimConfig, SimResult};
+use detente_report::{
+    ActorRow, BacktestInput, ByRound, CaseRow, Cause, Forecasts, IssueErrorRow, IssueRow, Outcomes,
+    Plane, ReliabilityBin, ReportInput, ScoreRow, TornadoRow,
+};
+use detente_sim::{Class, SimConfig, SimResult};
 use serde_json::json;
 
 use crate::cli::CmdResult;
+use crate::cmd::backtest::{bt_err, calibration};
 use crate::cmd::forecast::{build_models, ensemble, run_models};
 use crate::cmd::new::write_new;
 use crate::cmd::simulate::{overlay, progress, sim_err};
@@ -34,9 +40,10 @@ pub struct Args {
     /// Overwrite OUT if it exists.
     #[arg(long)]
     pub force: bool,
-    /// Simulated futures for the outcome probabilities.
-    #[arg(long, default_value_t = 10_000)]
-    pub runs: usize,
+    /// Simulated futures for the outcome probabilities [default: 10000; with --backtest,
+    /// 2000 per case].
+    #[arg(long)]
+    pub runs: Option<usize>,
     /// Runs per variant for the sensitivity analysis (0 leaves the tornado out).
     #[arg(long, default_value_t = 200)]
     pub sensitivity_runs: usize,
@@ -46,7 +53,25 @@ pub struct Args {
     /// Show a what-if variant (a scenario overlay) beside the base probabilities.
     #[arg(long, value_name = "OVERLAY")]
     pub compare: Option<PathBuf>,
+    /// Report the backtest of the cases in DIR (default `cases`) instead of a scenario.
+    #[arg(
+        long,
+        value_name = "DIR",
+        num_args = 0..=1,
+        default_missing_value = "cases",
+        conflicts_with_all = ["file", "compare"]
+    )]
+    pub backtest: Option<PathBuf>,
+    /// With --backtest: the calibration file whose held-out parameters score each case
+    /// (default: the shipped one).
+    #[arg(long, value_name = "FILE", requires = "backtest")]
+    pub params: Option<PathBuf>,
 }
+
+/// Simulated futures for the scenario report.
+const DEFAULT_RUNS: usize = 10_000;
+/// Simulated futures per case for the backtest page (as `detente backtest`).
+const DEFAULT_BACKTEST_RUNS: usize = 2000;
 
 fn outcomes_of(label: &str, r: &SimResult) -> Outcomes {
     Outcomes {
@@ -57,7 +82,64 @@ fn outcomes_of(label: &str, r: &SimResult) -> Outcomes {
             .iter()
             .map(|(c, o)| (c.as_str().to_string(), o.p, o.ci[0], o.ci[1]))
             .collect(),
+        calibrated: r
+            .outcomes
+            .iter()
+            .filter_map(|(c, _)| r.calibrated.iter().find(|k| k.0 == *c).map(|k| k.1))
+            .collect(),
     }
+}
+
+fn by_round_of(r: &SimResult) -> ByRound {
+    ByRound {
+        classes: Class::ALL.iter().map(|c| c.as_str().to_string()).collect(),
+        rounds: r
+            .by_round
+            .iter()
+            .map(|b| (b.round, vec![b.deal, b.interim, b.stalemate, b.breakdown]))
+            .collect(),
+    }
+}
+
+/// A reader's label for a breakdown cause id, with the scenario's names.
+fn cause_label(s: &Scenario, id: &str) -> String {
+    let actor = |a: &str| {
+        s.actors
+            .iter()
+            .find(|x| x.id == a)
+            .map_or_else(|| a.to_string(), |x| x.name.clone())
+    };
+    match id.split_once(':') {
+        Some(("threat", t)) => match s.threats.iter().find(|x| x.id == t) {
+            Some(th) => format!(
+                "{} threat carried out ({t})",
+                s.actors
+                    .get(th.by)
+                    .map_or_else(String::new, |a| a.name.clone())
+            )
+            .trim_start()
+            .to_string(),
+            None => format!("threat carried out ({t})"),
+        },
+        Some(("walkout", a)) => format!("walk-out by {}", actor(a)),
+        Some(("escalation", a)) => format!("escalation by {}", actor(a)),
+        Some(("spoiler", a)) => format!("spoiler: {}", actor(a)),
+        Some(("event", e)) => format!("event: {e}"),
+        _ => id.to_string(),
+    }
+}
+
+fn causes_of(s: &Scenario, r: &SimResult) -> Vec<Cause> {
+    r.causes
+        .iter()
+        .map(|(id, sh)| Cause {
+            id: id.clone(),
+            label: cause_label(s, id),
+            p: sh.p,
+            lo: sh.ci[0],
+            hi: sh.ci[1],
+        })
+        .collect()
 }
 
 fn text(s: &Scenario, issue: usize, x: f64) -> String {
@@ -230,18 +312,23 @@ pub fn build(loaded: &Loaded, a: &Args, json: bool) -> Result<ReportInput, CliEr
         }
     }
     // Simulation, sensitivity, what-if.
-    if a.runs > 0 {
+    let runs = a.runs.unwrap_or(DEFAULT_RUNS);
+    if runs > 0 {
         let cfg = SimConfig {
-            runs: a.runs,
+            runs,
             seed: a.seed,
             threads: None,
             protocol: None,
             params: detente_sim::Params::default(),
         };
-        let pb = progress(a.runs as u64, json, "simulating");
+        let pb = progress(runs as u64, json, "simulating");
         let sim = detente_sim::simulate(s, &cfg, &|| pb.inc(1)).map_err(sim_err)?;
         pb.finish_and_clear();
         r.outcomes = Some(outcomes_of("base", &sim));
+        if !sim.by_round.is_empty() {
+            r.by_round = Some(by_round_of(&sim));
+        }
+        r.causes = Some(causes_of(s, &sim));
         if let Some(o) = &a.compare {
             let v = overlay(s, o)?;
             let vr = detente_sim::simulate(&v, &cfg, &|| {}).map_err(sim_err)?;
@@ -278,6 +365,105 @@ pub fn build(loaded: &Loaded, a: &Args, json: bool) -> Result<ReportInput, CliEr
     Ok(r)
 }
 
+/// The backtest page's records from a backtest.
+pub fn backtest_input(b: &Backtest, note: String) -> BacktestInput {
+    let s = &b.summary;
+    let sc = |name: &str, x: &detente_backtest::run::Scores| ScoreRow {
+        name: name.to_string(),
+        brier: (x.brier.mean, x.brier.ci[0], x.brier.ci[1]),
+        log_score: (x.log_score.mean, x.log_score.ci[0], x.log_score.ci[1]),
+    };
+    let mut scores = vec![
+        sc("detente (out of sample)", &s.detente),
+        sc("detente, raw shares", &s.detente_raw),
+    ];
+    scores.extend(s.baselines.iter().map(|(n, x)| sc(n, x)));
+    BacktestInput {
+        title: format!("detente backtest: {} historical negotiations", s.cases),
+        note,
+        classes: Class::ALL.iter().map(|c| c.as_str().to_string()).collect(),
+        cases: b
+            .cases
+            .iter()
+            .map(|c| CaseRow {
+                id: c.id.clone(),
+                p: c.p.to_vec(),
+                shares: c.shares.to_vec(),
+                actual: c.actual.clone(),
+                brier: c.brier,
+                log_score: c.log_score,
+                params: serde_json::to_value(c.params)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        scores,
+        reliability: s
+            .reliability
+            .iter()
+            .map(|x| ReliabilityBin {
+                lo: x.lo,
+                hi: x.hi,
+                n: x.n,
+                mean_predicted: x.mean_predicted,
+                observed: x.observed_frequency,
+            })
+            .collect(),
+        murphy: Some((
+            s.murphy.reliability,
+            s.murphy.resolution,
+            s.murphy.uncertainty,
+        )),
+        issue_errors: s.issue_errors.clone(),
+        issues: b
+            .cases
+            .iter()
+            .flat_map(|c| {
+                c.issues.iter().filter_map(|i| {
+                    let errors: Vec<(String, f64)> = i
+                        .predictions
+                        .iter()
+                        .filter_map(|(m, _, e)| e.map(|e| (m.clone(), e)))
+                        .collect();
+                    (!errors.is_empty()).then(|| IssueErrorRow {
+                        case: c.id.clone(),
+                        issue: i.id.clone(),
+                        errors,
+                    })
+                })
+            })
+            .collect(),
+    }
+}
+
+fn build_backtest(dir: &std::path::Path, a: &Args, json: bool) -> Result<BacktestInput, CliError> {
+    let runs = a.runs.unwrap_or(DEFAULT_BACKTEST_RUNS);
+    if runs == 0 {
+        return Err(CliError::Usage("--runs must be at least 1".into()));
+    }
+    let cases = load_cases(dir).map_err(bt_err)?;
+    let cfg = BacktestConfig {
+        runs,
+        seed: a.seed,
+        threads: None,
+        calibration: calibration(a.params.as_deref())?,
+    };
+    let pb = progress(cases.len() as u64, json, "backtest");
+    let b = backtest(&cases, &cfg, &|| pb.inc(1)).map_err(bt_err)?;
+    pb.finish_and_clear();
+    let note = format!(
+        "{} cases from {}, {runs} simulated futures each (seed {}); calibration: {}",
+        b.summary.cases,
+        dir.display(),
+        a.seed,
+        a.params
+            .as_ref()
+            .map_or_else(|| "shipped".to_string(), |p| p.display().to_string())
+    );
+    Ok(backtest_input(&b, note))
+}
+
 /// Writes the report.
 pub fn run(a: &Args, json: bool) -> CmdResult {
     if a.output.exists() && !a.force {
@@ -286,13 +472,22 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
             a.output.display()
         )));
     }
-    let loaded = load(&a.source)?;
-    loaded.print_warnings(json);
-    let input = build(&loaded, a, json)?;
-    let text = if a.format == "md" {
-        detente_report::to_markdown(&input)
+    let text = if let Some(dir) = &a.backtest {
+        let input = build_backtest(dir, a, json)?;
+        if a.format == "md" {
+            detente_report::backtest_to_markdown(&input)
+        } else {
+            detente_report::backtest_to_html(&input)
+        }
     } else {
-        detente_report::to_html(&input)
+        let loaded = load(&a.source)?;
+        loaded.print_warnings(json);
+        let input = build(&loaded, a, json)?;
+        if a.format == "md" {
+            detente_report::to_markdown(&input)
+        } else {
+            detente_report::to_html(&input)
+        }
     };
     write_new(&a.output, &text, a.force)?;
     if json {

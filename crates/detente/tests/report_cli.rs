@@ -1,0 +1,153 @@
+//! `detente report`: the round-by-round and breakdown-cause sections, the calibrated column,
+//! and the backtest page (`--backtest`), all self-contained.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::detente;
+
+fn cases_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../cases")
+}
+
+/// A temporary folder holding copies of the named cases.
+fn copy_cases(ids: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for id in ids {
+        let to = dir.path().join(id);
+        std::fs::create_dir(&to).expect("mkdir");
+        for f in ["scenario.toml", "outcome.toml"] {
+            std::fs::copy(cases_dir().join(id).join(f), to.join(f)).expect("copy");
+        }
+    }
+    dir
+}
+
+/// Nothing on the page is fetched: no scripts, no links, no external resources. The SVG
+/// namespace is a name, not a resource.
+fn assert_self_contained(html: &str) {
+    let h = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    for bad in [
+        "<script", "<link", "<img", "<iframe", "src=", "href=", "url(", "@import",
+    ] {
+        assert!(!h.contains(bad), "found {bad}");
+    }
+    assert!(!h.contains("chart could not be drawn"));
+}
+
+#[test]
+fn the_scenario_report_shows_rounds_causes_and_calibrated_odds() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let html = dir.path().join("r.html");
+    let h = html.to_str().expect("utf8");
+    detente()
+        .args([
+            "report",
+            "-o",
+            h,
+            "--runs",
+            "300",
+            "--sensitivity-runs",
+            "0",
+        ])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&html).expect("read");
+    assert_self_contained(&text);
+    for section in [
+        "<h2>How does it end?</h2>",
+        "<h2>How the talks end, round by round</h2>",
+        "<h2>Why talks broke down</h2>",
+    ] {
+        assert!(text.contains(section), "{section}");
+    }
+    assert!(text.contains("<th>calibrated</th>"));
+    // Causes carry the scenario's names, not raw ids.
+    assert!(text.contains("escalation by United States") || text.contains("walk-out by"));
+    assert!(!text.contains("escalation:usa"));
+    // outcomes, round by round, causes, positions (8 issues), trajectories, plane
+    assert!(text.matches("<svg").count() >= 12);
+
+    let md = dir.path().join("r.md");
+    detente()
+        .args(["report", "-o", md.to_str().expect("utf8"), "--format", "md"])
+        .args(["--runs", "100", "--sensitivity-runs", "0"])
+        .assert()
+        .success();
+    let md = std::fs::read_to_string(&md).expect("read");
+    assert!(md.contains("## How the talks end, round by round"));
+    assert!(md.contains("| round | deal | interim | stalemate | breakdown | still negotiating |"));
+    assert!(md.contains("## Why talks broke down"));
+    assert!(md.contains(" calibrated |"));
+}
+
+#[test]
+fn the_backtest_page_scores_the_cases() {
+    let cases = copy_cases(&["dayton-1995", "hanoi-2019"]);
+    let dir = tempfile::tempdir().expect("tmp");
+    let html = dir.path().join("b.html");
+    detente()
+        .args(["report", "--backtest"])
+        .arg(cases.path())
+        .args(["-o", html.to_str().expect("utf8"), "--runs", "60"])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&html).expect("read");
+    assert_self_contained(&text);
+    for s in [
+        "<h2>How good are the forecasts?</h2>",
+        "<h2>Are the probabilities calibrated?</h2>",
+        "<h2>Case by case</h2>",
+        "<h2>Where the issues settled</h2>",
+        "detente (out of sample)",
+        "uniform",
+        "dayton-1995",
+        "hanoi-2019",
+    ] {
+        assert!(text.contains(s), "{s}");
+    }
+    // Reliability, cases, issue errors; no scenario sections.
+    assert_eq!(text.matches("<svg").count(), 3);
+    assert!(!text.contains("How does it end?"));
+
+    let md = dir.path().join("b.md");
+    detente()
+        .args(["report", "--backtest"])
+        .arg(cases.path())
+        .args([
+            "-o",
+            md.to_str().expect("utf8"),
+            "--format",
+            "md",
+            "--runs",
+            "60",
+        ])
+        .assert()
+        .success();
+    let md = std::fs::read_to_string(&md).expect("read");
+    for s in [
+        "## Scores",
+        "## Reliability",
+        "## Cases",
+        "## Settled issues",
+    ] {
+        assert!(md.contains(s), "{s}");
+    }
+}
+
+#[test]
+fn backtest_takes_no_scenario_and_params_need_backtest() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("x.html");
+    let o = out.to_str().expect("utf8");
+    detente()
+        .args(["report", "muscat", "--backtest", "cases", "-o", o])
+        .assert()
+        .failure();
+    detente()
+        .args(["report", "--params", "cal.toml", "-o", o])
+        .assert()
+        .failure();
+    assert!(!out.exists());
+}
