@@ -7,7 +7,8 @@
 
 use std::path::Path;
 
-use detente_core::{format::parse_toml_bytes, Scenario};
+use detente_core::format::{parse_toml_bytes, to_toml};
+use detente_core::Scenario;
 use detente_forecast::{Bdm, BdmParams, ForecastInput, Mean, Median, Model, Nash, Smp};
 use detente_sim::dynamics::params::{hash_bytes, HeldOut};
 use detente_sim::{Calibration, Class, Params, SimConfig};
@@ -26,7 +27,7 @@ pub struct Case {
     pub id: String,
     /// The scenario as of the start of the talks.
     pub scenario: Scenario,
-    /// Hash of the scenario file's bytes (ties a calibration to the file it saw).
+    /// Hash of the scenario the file describes (ties a calibration to the inputs it saw).
     pub hash: String,
     /// What happened (`None` only when loaded for prediction alone).
     pub outcome: Option<Outcome>,
@@ -51,14 +52,17 @@ pub fn load_cases(dir: &Path) -> Result<Vec<Case>, BacktestError> {
     Ok(out)
 }
 
-/// Reads a case scenario and hashes its bytes.
+/// Reads a case scenario and hashes the model it describes.
 pub fn load_scenario(path: &Path) -> Result<(Scenario, String), BacktestError> {
     let bytes = std::fs::read(path).map_err(|source| BacktestError::Io {
         path: path.display().to_string(),
         source,
     })?;
     let (s, _) = parse_toml_bytes(&bytes, &path.display().to_string())?;
-    Ok((s, hash_bytes(&bytes)))
+    // The hash is of the model the file describes (written back canonically), so comments and
+    // formatting do not make a calibration stale; any changed input does.
+    let hash = hash_bytes(to_toml(&s).as_bytes());
+    Ok((s, hash))
 }
 
 /// How to run a backtest.

@@ -97,7 +97,7 @@ impl Params {
 pub struct HeldOut {
     /// Case id (folder name).
     pub case: String,
-    /// Hash of the case's scenario file the fit saw (FNV-1a 64, hex).
+    /// Hash of the case's scenario the fit saw (FNV-1a 64 of its canonical TOML, hex).
     pub scenario_hash: String,
     /// Parameters fitted on all the other cases.
     pub params: Params,
