@@ -121,6 +121,8 @@ pub struct Share {
     pub p: f64,
     /// 95 % Wilson score interval.
     pub ci: [f64; 2],
+    /// Mean scenario round at which these runs ended.
+    pub mean_round: f64,
 }
 
 impl SimResult {
@@ -296,20 +298,23 @@ fn summarise(s: &Scenario, cfg: &SimConfig, records: &[RunRecord]) -> SimResult 
             }
         })
         .collect();
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut counts: HashMap<&str, (usize, u64)> = HashMap::new();
     for r in records {
         if let Some(c) = &r.cause {
-            *counts.entry(c.as_str()).or_default() += 1;
+            let e = counts.entry(c.as_str()).or_default();
+            e.0 += 1;
+            e.1 += u64::from(r.rounds);
         }
     }
     let mut causes: Vec<(String, Share)> = counts
         .into_iter()
-        .map(|(c, k)| {
+        .map(|(c, (k, rounds))| {
             (
                 c.to_string(),
                 Share {
                     p: k as f64 / n.max(1) as f64,
                     ci: wilson(k, n),
+                    mean_round: rounds as f64 / k.max(1) as f64,
                 },
             )
         })

@@ -155,7 +155,7 @@ pub fn result_json(s: &Scenario, r: &SimResult) -> Value {
         "runs_for_1pct": r.runs_for_1pct,
         "calibrated": r.calibrated.iter().map(|(c, p)| (c.as_str().to_string(), json!(p))).collect::<Map<String, Value>>(),
         "by_round": r.by_round,
-        "causes": r.causes.iter().map(|(c, sh)| (c.clone(), json!({"p": sh.p, "ci": sh.ci}))).collect::<Map<String, Value>>(),
+        "causes": r.causes.iter().map(|(c, sh)| (c.clone(), json!({"p": sh.p, "ci": sh.ci, "mean_round": sh.mean_round}))).collect::<Map<String, Value>>(),
     })
 }
 
@@ -265,12 +265,18 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
         "\nSettled values (deals and interim packages; deferred issues count as unsettled)\n{t}\n"
     ));
     if !r.causes.is_empty() {
-        let mut t = table(&["why talks broke down", "share of runs", "95% interval"]);
+        let mut t = table(&[
+            "why talks broke down",
+            "share of runs",
+            "95% interval",
+            "mean round",
+        ]);
         for (c, sh) in &r.causes {
             t.add_row(vec![
                 c.clone(),
                 pct(sh.p),
                 format!("{} – {}", pct(sh.ci[0]), pct(sh.ci[1])),
+                format!("{:.1}", sh.mean_round),
             ]);
         }
         out.push_str(&format!("\n{t}\n"));
