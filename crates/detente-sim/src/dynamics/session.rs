@@ -27,6 +27,19 @@ struct End {
     utilities: Vec<f64>,
 }
 
+impl End {
+    /// The talks broke down in round `round` for `cause`.
+    fn breakdown(round: u32, cause: String) -> Option<End> {
+        Some(End {
+            class: Class::Breakdown,
+            round,
+            cause: Some(cause),
+            package: None,
+            utilities: Vec::new(),
+        })
+    }
+}
+
 /// Plays one future of the drawn scenario `s` (every number concrete; `fired[k]`: event k
 /// happens). `public` is the undrawn scenario: what every actor believes about the others'
 /// private numbers (their costs of fighting).
@@ -98,13 +111,7 @@ pub fn play(
                 continue;
             }
             if s.events[k].escalation {
-                end = Some(End {
-                    class: Class::Breakdown,
-                    round: t,
-                    cause: Some(format!("event:{}", s.events[k].id)),
-                    package: None,
-                    utilities: Vec::new(),
-                });
+                end = End::breakdown(t, format!("event:{}", s.events[k].id));
                 break;
             }
             let effects = s.events[k].effects.clone();
@@ -225,13 +232,7 @@ pub fn play(
             let Some(w) = war_true[i] else { continue };
             let cont = focal_u.as_ref().map_or(batna[i], |u| u[i].max(batna[i]));
             if w > cont && u_threat[k] < th.credibility.value {
-                end = Some(End {
-                    class: Class::Breakdown,
-                    round: t,
-                    cause: Some(format!("threat:{}", th.id)),
-                    package: None,
-                    utilities: Vec::new(),
-                });
+                end = End::breakdown(t, format!("threat:{}", th.id));
                 break;
             }
         }
@@ -251,17 +252,14 @@ pub fn play(
             if u_actor[parties[i]] < h {
                 let fight = war_true[i].is_some_and(|w| w > batna[i]);
                 let who = &s.actors[parties[i]].id;
-                end = Some(End {
-                    class: Class::Breakdown,
-                    round: t,
-                    cause: Some(if fight {
+                end = End::breakdown(
+                    t,
+                    if fight {
                         format!("escalation:{who}")
                     } else {
                         format!("walkout:{who}")
-                    }),
-                    package: None,
-                    utilities: Vec::new(),
-                });
+                    },
+                );
                 break;
             }
         }
@@ -303,13 +301,7 @@ pub fn play(
                     * proximity
                     * (1.0 + 0.5 * risk);
                 if x > 0.0 && u_actor[k] < 1.0 - (-x).exp() {
-                    end = Some(End {
-                        class: Class::Breakdown,
-                        round: t,
-                        cause: Some(format!("spoiler:{}", a.id)),
-                        package: None,
-                        utilities: Vec::new(),
-                    });
+                    end = End::breakdown(t, format!("spoiler:{}", a.id));
                     break;
                 }
             }
