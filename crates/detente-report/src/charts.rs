@@ -16,6 +16,67 @@ const PALETTE: [RGBColor; 6] = [
     RGBColor(127, 127, 127),
 ];
 
+/// Major gridlines (minor ones are not drawn: they were most of the page's weight).
+const GRID: RGBColor = RGBColor(225, 225, 225);
+
+/// Actor colours, by the actor's place in the scenario: the same actor has the same colour in
+/// every chart and legend.
+const ACTORS: [RGBColor; 10] = [
+    RGBColor(31, 119, 180),
+    RGBColor(214, 39, 40),
+    RGBColor(44, 160, 44),
+    RGBColor(148, 103, 189),
+    RGBColor(255, 127, 14),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+];
+
+/// The colour of the actor at index `k` of the scenario's actor list.
+pub(crate) fn actor_colour(k: usize) -> RGBColor {
+    ACTORS[k % ACTORS.len()]
+}
+
+/// The colour of a forecasting model in the trajectory charts.
+pub(crate) fn model_colour(model: &str) -> RGBColor {
+    match model {
+        "bdm" => RGBColor(31, 119, 180),
+        "smp" => RGBColor(148, 103, 189),
+        "mean" => RGBColor(140, 86, 75),
+        "median" => RGBColor(23, 190, 207),
+        "nash" => RGBColor(188, 189, 34),
+        _ => RGBColor(127, 127, 127),
+    }
+}
+
+/// The packages in the bargaining plane.
+pub(crate) const PLANE_CLOUD: RGBColor = RGBColor(185, 185, 185);
+
+/// The plane's marks: frontier, BATNA lines, Nash, Kalai–Smorodinsky, agreement.
+pub(crate) const FRONTIER: RGBColor = RGBColor(31, 119, 180);
+pub(crate) const BATNA: RGBColor = RGBColor(255, 0, 0);
+pub(crate) const NASH: RGBColor = RGBColor(0, 0, 0);
+pub(crate) const KS: RGBColor = RGBColor(214, 39, 40);
+pub(crate) const AGREEMENT: RGBColor = RGBColor(23, 190, 207);
+
+/// Offers by the first party, the second party, and the mediator's proposals.
+pub(crate) const TRACE: [RGBColor; 3] = [
+    RGBColor(44, 160, 44),
+    RGBColor(148, 103, 189),
+    RGBColor(255, 127, 14),
+];
+
+/// The status quo line in position and trajectory charts.
+pub(crate) const STATUS_QUO: RGBColor = RGBColor(90, 90, 90);
+
+/// A colour as CSS.
+pub(crate) fn css(c: RGBColor) -> String {
+    let RGBColor(r, g, b) = c;
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
 /// Runs still negotiating (the top band of the round-by-round chart).
 const OPEN: RGBColor = RGBColor(225, 225, 225);
 
@@ -32,8 +93,56 @@ pub(crate) fn class_colour(class: &str) -> RGBColor {
 
 /// The class colour as a CSS colour, for HTML legends and swatches.
 pub(crate) fn class_css(class: &str) -> String {
-    let RGBColor(r, g, b) = class_colour(class);
-    format!("#{r:02x}{g:02x}{b:02x}")
+    css(class_colour(class))
+}
+
+/// The background of the round-by-round chart's top band, as CSS.
+pub(crate) fn open_css() -> String {
+    css(OPEN)
+}
+
+/// A scale value as axis text: the option label on a discrete scale (blank between options),
+/// else the number without trailing zeros (and never `-0`).
+fn scale_tick(x: f64, options: &[String]) -> String {
+    if options.is_empty() {
+        let t = format!("{x:.3}");
+        let t = t.trim_end_matches('0').trim_end_matches('.');
+        if t == "-0" {
+            "0".to_string()
+        } else {
+            t.to_string()
+        }
+    } else {
+        let k = x.round();
+        if (x - k).abs() < 1e-9 && k >= 0.0 && (k as usize) < options.len() {
+            options[k as usize].clone()
+        } else {
+            String::new()
+        }
+    }
+}
+
+/// A change in probability as signed percentage points for an axis, never `-0`.
+fn points_tick(x: f64) -> String {
+    let v = 100.0 * x;
+    if v.abs() < 0.05 {
+        "0".to_string()
+    } else if (v - v.round()).abs() < 1e-6 {
+        format!("{v:+.0}")
+    } else {
+        format!("{v:+.1}")
+    }
+}
+
+/// Text cut to `n` characters with an ellipsis.
+fn cut(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
 }
 
 fn percent(x: f64) -> String {
@@ -53,7 +162,7 @@ fn category_label(labels: &[String], v: f64, flip: bool) -> String {
     }
 }
 
-/// Width in pixels for an axis of text labels of 14 px sans-serif.
+/// Width in pixels for an axis of text labels in the charts' 17-point font (about 14 px on screen).
 fn label_width(labels: &[String], min: u32, max: u32) -> u32 {
     let chars = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u32;
     (chars * 15 / 2 + 18).clamp(min, max)
@@ -83,8 +192,9 @@ fn pad(lo: f64, hi: f64) -> (f64, f64) {
     }
 }
 
-/// Each actor's position (x) against its salience (y) on one issue.
-pub fn positions(issue: &IssueRow) -> String {
+/// Each actor's position (x) against its salience (y) on one issue, in the actor's colour
+/// (by its place in `actors`, the scenario's actor ids), with the status quo as a dashed line.
+pub fn positions(issue: &IssueRow, actors: &[String]) -> String {
     let mut buf = String::new();
     let r = (|| -> Result<(), String> {
         let root = SVGBackend::with_string(&mut buf, (W, H)).into_drawing_area();
@@ -92,34 +202,29 @@ pub fn positions(issue: &IssueRow) -> String {
         let (x0, x1) = pad(issue.range.0, issue.range.1);
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
-            .margin_right(64)
+            .margin_right(84)
             .x_label_area_size(42)
             .y_label_area_size(54)
-            .build_cartesian_2d(x0..x1, 0.0..1.08)
+            .build_cartesian_2d(x0..x1, 0.0..1.12)
             .map_err(|e| e.to_string())?;
-        let opts = issue.options.clone();
+        // Option names cut to the room between two ticks (the full names are above the chart).
+        let room = if issue.options.len() > 1 {
+            (W as f64 - 54.0 - 12.0 - 84.0) / (1.1 * (issue.options.len() - 1) as f64)
+        } else {
+            W as f64
+        };
+        let fit = ((room / 7.5) as usize).clamp(6, 22);
+        let opts: Vec<String> = issue.options.iter().map(|o| cut(o, fit)).collect();
         chart
             .configure_mesh()
-            .label_style(("sans-serif", 14))
-            .axis_desc_style(("sans-serif", 15))
-            .light_line_style(RGBColor(238, 238, 238))
+            .label_style(("sans-serif", 17))
+            .axis_desc_style(("sans-serif", 18))
+            .max_light_lines(0)
+            .bold_line_style(GRID)
             .x_desc("position")
             .y_desc("salience")
-            .x_label_formatter(&|x| {
-                if opts.is_empty() {
-                    format!("{x:.3}")
-                        .trim_end_matches('0')
-                        .trim_end_matches('.')
-                        .to_string()
-                } else {
-                    let k = x.round();
-                    if (x - k).abs() < 1e-9 && k >= 0.0 && (k as usize) < opts.len() {
-                        opts[k as usize].clone()
-                    } else {
-                        String::new()
-                    }
-                }
-            })
+            .y_labels(6)
+            .x_label_formatter(&|x| scale_tick(*x, &opts))
             .x_labels(if issue.options.is_empty() {
                 10
             } else {
@@ -127,9 +232,22 @@ pub fn positions(issue: &IssueRow) -> String {
             })
             .draw()
             .map_err(|e| e.to_string())?;
+        let sq = issue.status_quo_value;
         chart
-            .draw_series(issue.stances.iter().enumerate().map(|(k, (_, x, s))| {
-                Circle::new((*x, *s), 5, PALETTE[k % PALETTE.len()].filled())
+            .draw_series(DashedLineSeries::new(
+                vec![(sq, 0.0), (sq, 1.12)],
+                6,
+                4,
+                STATUS_QUO.stroke_width(2),
+            ))
+            .map_err(|e| e.to_string())?;
+        let colour =
+            |id: &str| actor_colour(actors.iter().position(|a| a == id).unwrap_or(actors.len()));
+        chart
+            .draw_series(issue.stances.iter().map(|(id, x, s)| {
+                EmptyElement::at((*x, *s))
+                    + Circle::new((0, 0), 6, colour(id).filled())
+                    + Circle::new((0, 0), 6, WHITE.stroke_width(1))
             }))
             .map_err(|e| e.to_string())?;
         // One label per place: actors at the same point share it instead of overprinting.
@@ -143,60 +261,110 @@ pub fn positions(issue: &IssueRow) -> String {
                 None => places.push(((*x, *s), vec![id])),
             }
         }
-        chart
-            .draw_series(places.iter().map(|(at, ids)| {
-                EmptyElement::at(*at)
-                    + Text::new(
-                        ids.join(", "),
-                        (7, -12),
-                        ("sans-serif", 13).into_font().color(&BLACK),
-                    )
-            }))
-            .map_err(|e| e.to_string())?;
+        // Labels right of their dot, or left of it in the right third of the chart so that
+        // they stay inside; a label that would sit on an earlier one moves down a line.
+        let mut taken: Vec<(i32, i32, i32)> = Vec::new();
+        let font = ("sans-serif", 16).into_font().color(&BLACK);
+        let mut labels = Vec::new();
+        let mut sorted = places.clone();
+        sorted.sort_by(|a, b| b.0 .1.total_cmp(&a.0 .1).then(a.0 .0.total_cmp(&b.0 .0)));
+        for (at, ids) in &sorted {
+            let text = ids.join(", ");
+            let w = 8 * text.chars().count() as i32;
+            let (px, py) = chart.backend_coord(at);
+            let right = (at.0 - x0) < 0.66 * (x1 - x0);
+            let lx = if right { px + 9 } else { px - 9 - w };
+            let mut ly = py - 18;
+            while taken
+                .iter()
+                .any(|&(tx, ty, tw)| (ly - ty).abs() < 15 && lx < tx + tw && tx < lx + w)
+            {
+                ly += 15;
+            }
+            taken.push((lx, ly, w));
+            labels.push((text, lx, ly));
+        }
+        for (text, lx, ly) in labels {
+            root.draw(&Text::new(text, (lx, ly), font.clone()))
+                .map_err(|e| e.to_string())?;
+        }
         root.present().map_err(|e| e.to_string())
     })();
     finish(buf, r)
 }
 
-/// A model's round-by-round forecast on one issue.
-pub fn trajectory(values: &[f64], range: (f64, f64)) -> String {
+/// The round-by-round forecasts of the dynamic models on one issue (one line per model, in the
+/// model's colour), rounds as whole numbers, option names on a discrete scale, the status quo
+/// dashed.
+pub fn trajectory(issue: &IssueRow, series: &[(String, Vec<f64>)]) -> String {
     let mut buf = String::new();
     let r = (|| -> Result<(), String> {
-        let root = SVGBackend::with_string(&mut buf, (W, 260)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut buf, (W, 280)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let lo = values.iter().copied().fold(range.0, f64::min);
-        let hi = values.iter().copied().fold(range.1, f64::max);
+        let all = series.iter().flat_map(|s| s.1.iter().copied());
+        let lo = all.clone().fold(issue.range.0, f64::min);
+        let hi = all.fold(issue.range.1, f64::max);
         let (y0, y1) = pad(lo, hi);
-        let n = values.len().max(2) as f64 - 1.0;
+        let rounds = series.iter().map(|s| s.1.len()).max().unwrap_or(0).max(2) - 1;
+        let n = rounds as f64;
+        let opts = issue.options.clone();
+        let ly = if opts.is_empty() {
+            54
+        } else {
+            label_width(&opts, 54, 200)
+        };
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
+            .margin_right(20)
             .x_label_area_size(42)
-            .y_label_area_size(54)
+            .y_label_area_size(ly)
             .build_cartesian_2d(0.0..n, y0..y1)
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
-            .label_style(("sans-serif", 14))
-            .axis_desc_style(("sans-serif", 15))
-            .light_line_style(RGBColor(238, 238, 238))
+            .label_style(("sans-serif", 17))
+            .axis_desc_style(("sans-serif", 18))
+            .max_light_lines(0)
+            .bold_line_style(GRID)
             .x_desc("round")
-            .y_desc("forecast")
+            .x_labels((rounds + 1).min(13))
+            .x_label_formatter(&|x| {
+                if (x - x.round()).abs() < 1e-6 {
+                    format!("{x:.0}")
+                } else {
+                    String::new()
+                }
+            })
+            .y_labels(if opts.is_empty() { 6 } else { opts.len() })
+            .y_label_formatter(&|y| scale_tick(*y, &opts))
             .draw()
             .map_err(|e| e.to_string())?;
+        let sq = issue.status_quo_value;
         chart
-            .draw_series(LineSeries::new(
-                values.iter().enumerate().map(|(t, v)| (t as f64, *v)),
-                PALETTE[0].stroke_width(2),
+            .draw_series(DashedLineSeries::new(
+                vec![(0.0, sq), (n, sq)],
+                6,
+                4,
+                STATUS_QUO.stroke_width(2),
             ))
             .map_err(|e| e.to_string())?;
-        chart
-            .draw_series(
-                values
-                    .iter()
-                    .enumerate()
-                    .map(|(t, v)| Circle::new((t as f64, *v), 3, PALETTE[0].filled())),
-            )
-            .map_err(|e| e.to_string())?;
+        for (model, values) in series {
+            let c = model_colour(model);
+            chart
+                .draw_series(LineSeries::new(
+                    values.iter().enumerate().map(|(t, v)| (t as f64, *v)),
+                    c.stroke_width(2),
+                ))
+                .map_err(|e| e.to_string())?;
+            chart
+                .draw_series(
+                    values
+                        .iter()
+                        .enumerate()
+                        .map(|(t, v)| Circle::new((t as f64, *v), 3, c.filled())),
+                )
+                .map_err(|e| e.to_string())?;
+        }
         root.present().map_err(|e| e.to_string())
     })();
     finish(buf, r)
@@ -216,47 +384,48 @@ pub fn plane(p: &Plane) -> String {
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
-            .label_style(("sans-serif", 14))
-            .axis_desc_style(("sans-serif", 15))
-            .light_line_style(RGBColor(238, 238, 238))
+            .label_style(("sans-serif", 17))
+            .axis_desc_style(("sans-serif", 18))
+            .max_light_lines(0)
+            .bold_line_style(GRID)
             .x_desc(format!("utility of {}", p.parties.0))
             .y_desc(format!("utility of {}", p.parties.1))
             .draw()
             .map_err(|e| e.to_string())?;
-        let grey = RGBColor(200, 200, 200);
         chart
             .draw_series(
                 p.outcomes
                     .iter()
-                    .map(|&(x, y)| Circle::new((x, y), 1, grey.filled())),
+                    .map(|&(x, y)| Circle::new((x, y), 2, PLANE_CLOUD.filled())),
             )
             .map_err(|e| e.to_string())?;
         let (bx, by) = p.batnas;
         chart
             .draw_series(LineSeries::new(
                 vec![(bx, -0.02), (bx, 1.02)],
-                RED.stroke_width(1),
+                BATNA.stroke_width(1),
             ))
-            .map_err(|e| e.to_string())?
-            .label("BATNAs")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], RED));
+            .map_err(|e| e.to_string())?;
         chart
             .draw_series(LineSeries::new(
                 vec![(-0.02, by), (1.02, by)],
-                RED.stroke_width(1),
+                BATNA.stroke_width(1),
             ))
             .map_err(|e| e.to_string())?;
         chart
             .draw_series(LineSeries::new(
                 p.frontier.iter().copied(),
-                PALETTE[0].stroke_width(2),
+                FRONTIER.stroke_width(2),
             ))
-            .map_err(|e| e.to_string())?
-            .label("Pareto frontier")
-            .legend(|(x, y)| {
-                PathElement::new(vec![(x, y), (x + 16, y)], PALETTE[0].stroke_width(2))
-            });
-        let colours = [PALETTE[2], PALETTE[3], PALETTE[4]];
+            .map_err(|e| e.to_string())?;
+        for (pt, c) in [(p.nash, NASH), (p.ks, KS), (p.agreement, AGREEMENT)] {
+            if let Some((x, y)) = pt {
+                chart
+                    .draw_series(std::iter::once(Cross::new((x, y), 7, c.stroke_width(3))))
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+        let colours = TRACE;
         for who in 0..3u8 {
             let pts: Vec<(f64, f64)> = p
                 .trace
@@ -268,41 +437,14 @@ pub fn plane(p: &Plane) -> String {
                 continue;
             }
             let c = colours[who as usize];
-            let name = match who {
-                0 => format!("offers by {}", p.parties.0),
-                1 => format!("offers by {}", p.parties.1),
-                _ => "mediator proposals".to_string(),
-            };
             chart
-                .draw_series(
-                    pts.iter()
-                        .map(|&(x, y)| TriangleMarker::new((x, y), 5, c.filled())),
-                )
-                .map_err(|e| e.to_string())?
-                .label(name)
-                .legend(move |(x, y)| TriangleMarker::new((x + 8, y), 5, c.filled()));
+                .draw_series(pts.iter().map(|&(x, y)| {
+                    EmptyElement::at((x, y))
+                        + TriangleMarker::new((0, 0), 7, WHITE.filled())
+                        + TriangleMarker::new((0, 0), 5, c.filled())
+                }))
+                .map_err(|e| e.to_string())?;
         }
-        for (pt, name, c) in [
-            (p.nash, "Nash", BLACK),
-            (p.ks, "Kalai–Smorodinsky", PALETTE[1]),
-            (p.agreement, "agreement", PALETTE[4]),
-        ] {
-            if let Some((x, y)) = pt {
-                chart
-                    .draw_series(std::iter::once(Cross::new((x, y), 7, c.stroke_width(3))))
-                    .map_err(|e| e.to_string())?
-                    .label(name)
-                    .legend(move |(x, y)| Cross::new((x + 8, y), 5, c.stroke_width(2)));
-            }
-        }
-        chart
-            .configure_series_labels()
-            .label_font(("sans-serif", 14))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .position(SeriesLabelPosition::LowerLeft)
-            .draw()
-            .map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())
     })();
     finish(buf, r)
@@ -328,9 +470,10 @@ pub fn outcomes(variants: &[&Outcomes]) -> String {
         let names = classes.clone();
         chart
             .configure_mesh()
-            .label_style(("sans-serif", 14))
-            .axis_desc_style(("sans-serif", 15))
-            .light_line_style(RGBColor(238, 238, 238))
+            .label_style(("sans-serif", 17))
+            .axis_desc_style(("sans-serif", 18))
+            .max_light_lines(0)
+            .bold_line_style(GRID)
             .disable_x_mesh()
             .y_desc("probability")
             .y_label_formatter(&|y| percent(*y))
@@ -390,43 +533,62 @@ pub fn outcomes(variants: &[&Outcomes]) -> String {
     finish(buf, r)
 }
 
-/// Tornado: each input's effect on P(deal) (bars) and P(breakdown) (thin bars), largest first.
+/// Tornado: each input's effect on P(deal) (thick bars, with the 95 % interval when known) and
+/// on P(breakdown) (thin bars), largest first; labels are the inputs in words.
 pub fn tornado(rows: &[TornadoRow]) -> String {
     let mut buf = String::new();
-    let h = 40 + 26 * rows.len() as u32;
+    let h = 60 + 30 * rows.len() as u32;
+    let labels: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            cut(
+                if r.label.is_empty() {
+                    &r.input
+                } else {
+                    &r.label
+                },
+                58,
+            )
+        })
+        .collect();
+    let ly = label_width(&labels, 160, 450);
     let r = (|| -> Result<(), String> {
-        let root = SVGBackend::with_string(&mut buf, (W + 160, h.max(120))).into_drawing_area();
+        let root = SVGBackend::with_string(&mut buf, (940, h.max(120))).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let lim = rows
             .iter()
-            .map(|r| r.delta_p_deal.abs().max(r.delta_p_breakdown.abs()))
+            .map(|r| {
+                let ci = r.ci.map_or(0.0, |c| c.0.abs().max(c.1.abs()));
+                r.delta_p_deal.abs().max(r.delta_p_breakdown.abs()).max(ci)
+            })
             .fold(0.01, f64::max)
             * 1.1;
         let n = rows.len().max(1) as f64;
-        let labels: Vec<String> = rows.iter().map(|r| r.input.clone()).collect();
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
+            .margin_right(24)
             .x_label_area_size(42)
-            .y_label_area_size(300)
+            .y_label_area_size(ly)
             .build_cartesian_2d(-lim..lim, 0.0..n)
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
-            .label_style(("sans-serif", 14))
-            .axis_desc_style(("sans-serif", 15))
-            .light_line_style(RGBColor(238, 238, 238))
+            .label_style(("sans-serif", 17))
+            .axis_desc_style(("sans-serif", 18))
+            .max_light_lines(0)
+            .bold_line_style(GRID)
             .disable_y_mesh()
-            .x_desc("change in probability (input high − input low)")
+            .x_desc("change in probability, percentage points (input high − input low)")
+            .x_label_formatter(&|x| points_tick(*x))
             .y_labels(rows.len() * 2 + 1)
-            .y_label_formatter(&|y| {
-                let k = (n - y - 0.5).round();
-                if (n - y - 0.5 - k).abs() < 1e-6 && k >= 0.0 && (k as usize) < labels.len() {
-                    labels[k as usize].clone()
-                } else {
-                    String::new()
-                }
-            })
+            .y_label_formatter(&|y| category_label(&labels, *y, true))
             .draw()
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(0.0, 0.0), (0.0, n)],
+                BLACK.stroke_width(1),
+            )))
             .map_err(|e| e.to_string())?;
         for (k, r) in rows.iter().enumerate() {
             let y = n - k as f64 - 1.0;
@@ -436,9 +598,26 @@ pub fn tornado(rows: &[TornadoRow]) -> String {
                     class_colour("deal").filled(),
                 )))
                 .map_err(|e| e.to_string())?;
+            if let Some((lo, hi)) = r.ci {
+                let ym = y + 0.65;
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(lo, ym), (hi, ym)],
+                        BLACK.stroke_width(1),
+                    )))
+                    .map_err(|e| e.to_string())?;
+                for x in [lo, hi] {
+                    chart
+                        .draw_series(std::iter::once(PathElement::new(
+                            vec![(x, ym - 0.13), (x, ym + 0.13)],
+                            BLACK.stroke_width(1),
+                        )))
+                        .map_err(|e| e.to_string())?;
+                }
+            }
             chart
                 .draw_series(std::iter::once(Rectangle::new(
-                    [(0.0, y + 0.15), (r.delta_p_breakdown, y + 0.45)],
+                    [(0.0, y + 0.15), (r.delta_p_breakdown, y + 0.4)],
                     class_colour("breakdown").mix(0.7).filled(),
                 )))
                 .map_err(|e| e.to_string())?;
@@ -468,14 +647,14 @@ fn pct_tick(x: f64, lim: f64) -> String {
 }
 
 /// How the talks end, round by round: the cumulative share of runs ended in each class as
-/// stacked bands (first class at the bottom), topped by the runs still negotiating; the legend
-/// on the right gives each band's share at the last round.
+/// stacked bands (first class at the bottom), topped by the runs still negotiating. The legend,
+/// with each band's share at the last round, is in the page.
 pub fn by_round(b: &ByRound) -> String {
     let mut buf = String::new();
     let r = (|| -> Result<(), String> {
-        let root = SVGBackend::with_string(&mut buf, (W + 200, 330)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut buf, (W + 120, 330)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let (plot, legend) = root.split_horizontally(W);
+        let plot = root.clone();
         let k = b.classes.len();
         let mut rows = b.rounds.clone();
         // Every run is still negotiating when round 1 starts.
@@ -492,9 +671,10 @@ pub fn by_round(b: &ByRound) -> String {
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
-            .label_style(("sans-serif", 14))
-            .axis_desc_style(("sans-serif", 15))
-            .light_line_style(RGBColor(238, 238, 238))
+            .label_style(("sans-serif", 17))
+            .axis_desc_style(("sans-serif", 18))
+            .max_light_lines(0)
+            .bold_line_style(GRID)
             .x_desc("round")
             .y_desc("share of runs ended")
             .x_labels(((x1 - x0) as usize + 1).min(16))
@@ -535,41 +715,6 @@ pub fn by_round(b: &ByRound) -> String {
                     .map_err(|e| e.to_string())?;
             }
         }
-        // Legend, top band first so that it reads like the chart.
-        let last = rows.last().map(|r| r.1.clone()).unwrap_or_default();
-        let open = 1.0 - last.iter().sum::<f64>();
-        let mut entries = vec![("still negotiating".to_string(), OPEN, open.max(0.0))];
-        for j in (0..k).rev() {
-            let c = &b.classes[j];
-            entries.push((
-                c.clone(),
-                class_colour(c),
-                last.get(j).copied().unwrap_or(0.0),
-            ));
-        }
-        let font = ("sans-serif", 14).into_font().color(&BLACK);
-        legend
-            .draw(&Text::new("at the last round", (8, 14), font.clone()))
-            .map_err(|e| e.to_string())?;
-        for (i, (name, c, p)) in entries.iter().enumerate() {
-            let y = 40 + 24 * i as i32;
-            legend
-                .draw(&Rectangle::new([(8, y), (22, y + 14)], c.filled()))
-                .map_err(|e| e.to_string())?;
-            legend
-                .draw(&Rectangle::new(
-                    [(8, y), (22, y + 14)],
-                    RGBColor(120, 120, 120).stroke_width(1),
-                ))
-                .map_err(|e| e.to_string())?;
-            legend
-                .draw(&Text::new(
-                    format!("{name} {}", percent(*p)),
-                    (28, y),
-                    font.clone(),
-                ))
-                .map_err(|e| e.to_string())?;
-        }
         root.present().map_err(|e| e.to_string())
     })();
     finish(buf, r)
@@ -597,9 +742,10 @@ pub fn causes(rows: &[Cause]) -> String {
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
-            .label_style(("sans-serif", 14))
-            .axis_desc_style(("sans-serif", 15))
-            .light_line_style(RGBColor(238, 238, 238))
+            .label_style(("sans-serif", 17))
+            .axis_desc_style(("sans-serif", 18))
+            .max_light_lines(0)
+            .bold_line_style(GRID)
             .disable_y_mesh()
             .x_desc("share of all runs")
             .x_label_formatter(&|x| pct_tick(*x, lim))
@@ -608,7 +754,7 @@ pub fn causes(rows: &[Cause]) -> String {
             .draw()
             .map_err(|e| e.to_string())?;
         let c = class_colour("breakdown");
-        let font = ("sans-serif", 13).into_font().color(&BLACK);
+        let font = ("sans-serif", 16).into_font().color(&BLACK);
         for (k, cause) in rows.iter().enumerate() {
             let y = nf - k as f64 - 1.0;
             chart
@@ -660,9 +806,10 @@ pub fn reliability(bins: &[ReliabilityBin]) -> String {
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
-            .label_style(("sans-serif", 14))
-            .axis_desc_style(("sans-serif", 15))
-            .light_line_style(RGBColor(238, 238, 238))
+            .label_style(("sans-serif", 17))
+            .axis_desc_style(("sans-serif", 18))
+            .max_light_lines(0)
+            .bold_line_style(GRID)
             .x_desc("predicted probability (bin mean)")
             .y_desc("observed frequency")
             .x_labels(6)
@@ -691,7 +838,7 @@ pub fn reliability(bins: &[ReliabilityBin]) -> String {
                 c.stroke_width(1),
             ))
             .map_err(|e| e.to_string())?;
-        let font = ("sans-serif", 13).into_font().color(&BLACK);
+        let font = ("sans-serif", 16).into_font().color(&BLACK);
         chart
             .draw_series(used.iter().map(|b| {
                 // Area proportional to n.
@@ -706,7 +853,7 @@ pub fn reliability(bins: &[ReliabilityBin]) -> String {
             .legend(move |(x, y)| Circle::new((x + 8, y), 5, c.mix(0.55).filled()));
         chart
             .configure_series_labels()
-            .label_font(("sans-serif", 14))
+            .label_font(("sans-serif", 17))
             .background_style(WHITE.mix(0.9))
             .border_style(BLACK)
             .position(SeriesLabelPosition::UpperLeft)
@@ -729,7 +876,7 @@ pub fn case_bars(classes: &[String], cases: &[CaseRow]) -> String {
         let root = SVGBackend::with_string(&mut buf, (W + 160, h)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let (top, rest) = root.split_vertically(34);
-        let font = ("sans-serif", 14).into_font().color(&BLACK);
+        let font = ("sans-serif", 17).into_font().color(&BLACK);
         let mut x = ly as i32 + 12;
         for c in classes {
             top.draw(&Rectangle::new(
@@ -755,9 +902,10 @@ pub fn case_bars(classes: &[String], cases: &[CaseRow]) -> String {
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
-            .label_style(("sans-serif", 14))
-            .axis_desc_style(("sans-serif", 15))
-            .light_line_style(RGBColor(238, 238, 238))
+            .label_style(("sans-serif", 17))
+            .axis_desc_style(("sans-serif", 18))
+            .max_light_lines(0)
+            .bold_line_style(GRID)
             .disable_y_mesh()
             .x_desc("probability given to each class")
             .x_labels(6)
@@ -834,9 +982,10 @@ pub fn issue_errors(rows: &[(String, f64, usize)]) -> String {
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
-            .label_style(("sans-serif", 14))
-            .axis_desc_style(("sans-serif", 15))
-            .light_line_style(RGBColor(238, 238, 238))
+            .label_style(("sans-serif", 17))
+            .axis_desc_style(("sans-serif", 18))
+            .max_light_lines(0)
+            .bold_line_style(GRID)
             .disable_y_mesh()
             .x_desc("mean error (% of the issue's range)")
             .x_label_formatter(&|x| format!("{x:.0}"))
@@ -844,7 +993,7 @@ pub fn issue_errors(rows: &[(String, f64, usize)]) -> String {
             .y_label_formatter(&|y| category_label(&labels, *y, true))
             .draw()
             .map_err(|e| e.to_string())?;
-        let font = ("sans-serif", 13).into_font().color(&BLACK);
+        let font = ("sans-serif", 16).into_font().color(&BLACK);
         for (k, (name, e, _)) in rows.iter().enumerate() {
             let y = nf - k as f64 - 1.0;
             let c = if matches!(name.as_str(), "status_quo" | "midpoint") {

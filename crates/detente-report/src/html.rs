@@ -2,18 +2,52 @@
 
 use std::fmt::Write;
 
-use crate::{charts, escape, ReportInput};
+use crate::{charts, escape, Forecasts, IssueRow, ReportInput, TornadoRow};
 
-const CSS: &str = "body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\
+const CSS: &str = "body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\
 h1{font-size:1.7em;margin-bottom:.2em}h2{border-bottom:2px solid #1f77b4;padding-bottom:.2em;margin-top:2em}\
 h3{margin-bottom:.3em}.meta{color:#666}.how{color:#555;font-style:italic;margin:.2em 0 .6em}\
-table{border-collapse:collapse;margin:.6em 0;font-size:.92em}th,td{border-bottom:1px solid #ddd;padding:.3em .7em;text-align:left}\
-th{background:#f3f6fa}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}figure{margin:.5em 0 1.5em}svg{max-width:100%;height:auto}\
-.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(440px,1fr));gap:1em}.err{color:#b00}footer{margin-top:3em;color:#888;font-size:.85em}\
-td.id{white-space:nowrap}.sw{display:inline-block;width:.8em;height:.8em;margin-right:.4em;vertical-align:-.05em;border:1px solid #888}";
+table{border-collapse:collapse;margin:.6em 0;font-size:.92em;max-width:100%}th,td{border-bottom:1px solid #ddd;padding:.3em .7em;text-align:left;vertical-align:top}\
+th{background:#f3f6fa}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}figure{margin:.5em 0 1.5em}svg{max-width:100%;height:auto;display:block}\
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:1em 2em}p,ul,ol,dl{max-width:62em}.err{color:#b00}footer{margin-top:3em;color:#888;font-size:.85em}\
+td.id,.id,.nw{white-space:nowrap}.id{color:#666;font-size:.85em}.sw{display:inline-block;width:.8em;height:.8em;margin-right:.4em;vertical-align:-.05em;border:1px solid #888}\
+table.fit{width:100%;table-layout:auto}table.fit td,table.fit th{padding:.3em .45em}\
+.summary{background:#f7f9fc;border:1px solid #d5deea;border-radius:6px;padding:.2em 1.2em 1em;margin:1.2em 0}.summary h2{margin-top:.6em}.summary h3{font-size:1.05em;margin:1em 0 .3em}.summary p{margin:.3em 0}\
+.big{font-size:1.25em}.disagree{color:#b35900;font-weight:600}\
+.legend{display:flex;flex-wrap:wrap;gap:.25em 1.2em;font-size:.88em;margin:.3em 0 .2em;color:#333}.legend>span{white-space:nowrap}\
+.mk{display:inline-block;width:.85em;height:.85em;margin-right:.35em;vertical-align:-.08em}.mk.sq{border:1px solid #888}.mk.dot{border-radius:50%}\
+.mk.line{height:0;width:1.5em;border-top:3px solid;vertical-align:.3em}.mk.dash{height:0;width:1.5em;border-top:2px dashed;vertical-align:.3em}\
+.mk.g{width:auto;height:auto;font-size:1em;vertical-align:0;line-height:1}.mk.wh{width:1.1em;height:.7em;border-left:1px solid #000;border-right:1px solid #000;background:linear-gradient(#000,#000) center/100% 1px no-repeat}\
+dl.gloss dt{font-weight:600;margin-top:.5em}dl.gloss dd{margin-left:1.2em}ol.sources li{margin:.3em 0}details summary{cursor:pointer;color:#1f5f99}\
+@media print{@page{size:A4;margin:14mm 12mm}body{max-width:none;margin:0;padding:0;font-size:10pt}h1{margin-top:0}h2{margin-top:1.2em;break-after:avoid;page-break-after:avoid}h3{break-after:avoid;page-break-after:avoid}\
+figure,.keep,.legend,tr,li,p,dl.gloss dt,dl.gloss dd,.summary h3{break-inside:avoid;page-break-inside:avoid}.how,.summary h3,h2+p{break-after:avoid;page-break-after:avoid}.grid{display:block}.summary{background:none}\
+svg{max-width:100%;height:auto}details:not([open]){display:none}footer{margin-top:1em}}";
 
 pub(crate) fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
+}
+
+/// A count with thousands separators: 10000 → `10,000`.
+fn count(n: usize) -> String {
+    let s = n.to_string();
+    let mut o = String::new();
+    for (k, c) in s.chars().enumerate() {
+        if k > 0 && (s.len() - k).is_multiple_of(3) {
+            o.push(',');
+        }
+        o.push(c);
+    }
+    o
+}
+
+/// A change in probability in signed percentage points, never `-0.0`.
+fn points(x: f64) -> String {
+    let v = 100.0 * x;
+    if v.abs() < 0.05 {
+        "0.0".to_string()
+    } else {
+        format!("{v:+.1}").replace('-', "−")
+    }
 }
 
 /// The document head and the opening of the body.
@@ -32,6 +66,324 @@ pub(crate) fn swatch(class: &str) -> String {
     )
 }
 
+/// How a legend entry is drawn.
+#[derive(Clone, Copy)]
+pub(crate) enum Mark {
+    /// A filled square (bars, bands).
+    Square,
+    /// A dot (points).
+    Dot,
+    /// A solid line.
+    Line,
+    /// A dashed line.
+    Dashed,
+    /// A glyph (▲, ✕) in the colour.
+    Glyph(&'static str),
+    /// A 95 % interval whisker.
+    Whisker,
+}
+
+/// A legend under a chart: one entry per mark, text escaped here.
+pub(crate) fn legend(items: &[(Mark, String, String)]) -> String {
+    let mut o = String::from("<div class=\"legend\">");
+    for (mark, colour, text) in items {
+        let m = match mark {
+            Mark::Square => format!("<span class=\"mk sq\" style=\"background:{colour}\"></span>"),
+            Mark::Dot => format!("<span class=\"mk dot\" style=\"background:{colour}\"></span>"),
+            Mark::Line => {
+                format!("<span class=\"mk line\" style=\"border-color:{colour}\"></span>")
+            }
+            Mark::Dashed => {
+                format!("<span class=\"mk dash\" style=\"border-color:{colour}\"></span>")
+            }
+            Mark::Glyph(g) => format!("<span class=\"mk g\" style=\"color:{colour}\">{g}</span>"),
+            Mark::Whisker => "<span class=\"mk wh\"></span>".to_string(),
+        };
+        let _ = write!(o, "<span>{m}{}</span>", escape(text));
+    }
+    o.push_str("</div>");
+    o
+}
+
+/// A chart with its legend.
+fn figure(svg: &str, legend: &str) -> String {
+    format!("<figure class=\"chart\">{svg}{legend}</figure>")
+}
+
+/// Text with a break opportunity after each underscore, so that long option ids wrap at their
+/// word boundaries instead of running off the page.
+fn wrap_ids(s: &str) -> String {
+    escape(s).replace('_', "_<wbr>")
+}
+
+/// A class row of [`crate::Outcomes`]: (class, p, ci low, ci high).
+type ClassRow = (String, f64, f64, f64);
+
+/// The class with the highest share, with its index.
+fn top_class(o: &crate::Outcomes) -> Option<(usize, &ClassRow)> {
+    o.classes
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1 .1.total_cmp(&b.1 .1).then(b.0.cmp(&a.0)))
+}
+
+/// True if every calibrated probability lies within 10 points of equal odds.
+fn near_uniform(calibrated: &[f64]) -> bool {
+    let n = calibrated.len().max(1) as f64;
+    !calibrated.is_empty() && calibrated.iter().all(|x| (x - 1.0 / n).abs() < 0.1)
+}
+
+/// A tornado row's input in words.
+fn input_name(t: &TornadoRow) -> &str {
+    if t.label.is_empty() {
+        &t.input
+    } else {
+        &t.label
+    }
+}
+
+/// One input's effect in a sentence.
+fn effect_sentence(t: &TornadoRow) -> String {
+    let ci = t.ci.map_or(String::new(), |(lo, hi)| {
+        format!(" (95% interval {} to {})", points(lo), points(hi))
+    });
+    let noise = match t.ci {
+        Some((lo, hi)) if lo <= 0.0 && hi >= 0.0 => " Within noise at the runs used.",
+        None if t.delta_p_deal.abs() < 0.02 => " Within noise at the runs used.",
+        _ => "",
+    };
+    format!(
+        "<b>{}</b>: from {} to {}, the chance of a deal moves by {} points{ci} and the chance of breakdown by {} points.{noise}",
+        escape(input_name(t)),
+        num(t.low),
+        num(t.high),
+        points(t.delta_p_deal),
+        points(t.delta_p_breakdown),
+    )
+}
+
+/// The summary at the top: the answer, the package, what moves it, what would tip it.
+pub(crate) fn summary(r: &ReportInput) -> String {
+    let mut o = String::from("<section class=\"summary\" id=\"summary\">\n<h2>In brief</h2>\n");
+    o.push_str("<h3>Most likely outcome</h3>\n");
+    match r
+        .outcomes
+        .as_ref()
+        .and_then(|out| top_class(out).map(|t| (out, t)))
+    {
+        Some((out, (k, (class, p, lo, hi)))) => {
+            let _ = writeln!(
+                o,
+                "<p class=\"big\">{}<b>{}</b>: {} of {} simulated futures <span class=\"meta\">(share of simulated futures; 95% interval {} – {})</span></p>",
+                swatch(class),
+                escape(class),
+                pct(*p),
+                count(out.runs),
+                pct(*lo),
+                pct(*hi)
+            );
+            if let Some(c) = out.calibrated.get(k) {
+                let n = out.calibrated.len().max(1) as f64;
+                let _ = write!(
+                    o,
+                    "<p>Calibrated probability: <b>{}</b>. Calibrated means the share of futures pulled toward equal odds by how overconfident the simulation proved on past negotiations whose outcome is known.",
+                    pct(*c)
+                );
+                if near_uniform(&out.calibrated) {
+                    let _ = write!(
+                        o,
+                        " Here every calibrated probability sits close to equal odds ({} each) because the backtest found no skill beyond a uniform forecast: on past negotiations the simulation did no better than giving every outcome the same chance. Read the shares as what the model implies, not as tested odds.",
+                        pct(1.0 / n)
+                    );
+                }
+                o.push_str(" <a href=\"#calibration\">How far to trust these numbers</a>.</p>\n");
+            }
+        }
+        None => o.push_str("<p>No simulation was run.</p>\n"),
+    }
+    o.push_str("<h3>Most likely package</h3>\n");
+    match &r.settled {
+        Some(rows) if !rows.is_empty() => {
+            o.push_str("<p class=\"how\">Where each issue settles in the simulated futures that settle it: the central value (for an issue with named options, the option nearest the mean) and the range holding the middle 80% of settlements (10th to 90th percentile).</p>\n<table class=\"fit\"><tr><th>issue</th><th>settles at</th><th>middle 80% (p10 – p90)</th><th class=\"num\">settled in</th></tr>\n");
+            for s in rows {
+                let spread = if s.p10.is_empty() && s.p90.is_empty() {
+                    "—".to_string()
+                } else if s.p10 == s.p90 {
+                    format!("always {}", wrap_ids(&s.p10))
+                } else {
+                    format!("{} – {}", wrap_ids(&s.p10), wrap_ids(&s.p90))
+                };
+                let _ = writeln!(
+                    o,
+                    "<tr><td>{}</td><td><b>{}</b></td><td>{spread}</td><td class=\"num\">{}</td></tr>",
+                    escape(&s.name),
+                    wrap_ids(&s.value),
+                    pct(s.settled)
+                );
+            }
+            o.push_str("</table>\n");
+        }
+        _ => o.push_str("<p>No simulated future settled any issue.</p>\n"),
+    }
+    o.push_str("<h3>What moves the odds most</h3>\n");
+    match &r.tornado {
+        Some(t) if !t.is_empty() => {
+            o.push_str("<ol>\n");
+            for row in t.iter().take(3) {
+                let _ = writeln!(o, "<li>{}</li>", effect_sentence(row));
+            }
+            o.push_str("</ol>\n");
+        }
+        _ => o.push_str("<p>The sensitivity analysis was not run.</p>\n"),
+    }
+    o.push_str("<h3>What would tip it</h3>\n");
+    match (&r.outcomes, &r.whatif) {
+        (Some(base), Some(w)) => {
+            let b = top_class(base);
+            let v = top_class(w);
+            match (b, v) {
+                (Some((_, bc)), Some((_, vc))) if bc.0 != vc.0 => {
+                    let _ = writeln!(
+                        o,
+                        "<p>The what-if <b>{}</b> flips the most likely outcome from {} ({}) to <b>{}</b> ({} of its simulated futures).</p>",
+                        escape(&w.label),
+                        escape(&bc.0),
+                        pct(bc.1),
+                        escape(&vc.0),
+                        pct(vc.1)
+                    );
+                }
+                (Some((_, bc)), Some((k, _))) => {
+                    let after = w.classes.get(k).map_or(0.0, |c| c.1);
+                    let _ = writeln!(
+                        o,
+                        "<p>The what-if <b>{}</b> does not change the most likely outcome: {} goes from {} to {} of simulated futures.</p>",
+                        escape(&w.label),
+                        escape(&bc.0),
+                        pct(bc.1),
+                        pct(after)
+                    );
+                }
+                _ => o.push_str("<p>No what-if result.</p>\n"),
+            }
+        }
+        _ => o.push_str("<p>No what-if was run (run <code>detente report --compare OVERLAY</code> to test one against the base scenario).</p>\n"),
+    }
+    o.push_str("</section>\n");
+    o
+}
+
+/// Legend of the actors on one issue (in the scenario's actor colours) and the status quo.
+fn actor_legend(r: &ReportInput, ids: &[&str], status_quo: bool) -> String {
+    let mut items = Vec::new();
+    for (k, a) in r.actors.iter().enumerate() {
+        if ids.contains(&a.id.as_str()) {
+            items.push((
+                Mark::Dot,
+                charts::css(charts::actor_colour(k)),
+                format!("{} ({})", a.name, a.id),
+            ));
+        }
+    }
+    for id in ids {
+        if !r.actors.iter().any(|a| a.id == *id) {
+            items.push((
+                Mark::Dot,
+                charts::css(charts::actor_colour(r.actors.len())),
+                id.to_string(),
+            ));
+        }
+    }
+    if status_quo {
+        items.push((
+            Mark::Dashed,
+            charts::css(charts::STATUS_QUO),
+            "status quo".to_string(),
+        ));
+    }
+    legend(&items)
+}
+
+/// Models whose forecasts on one issue lie more than a third of the scale apart: (lowest
+/// model, its text, highest model, its text).
+fn disagreement(
+    f: &Forecasts,
+    row: usize,
+    issue: Option<&IssueRow>,
+) -> Option<(String, String, String, String)> {
+    let vals = f.values.get(row)?;
+    let width = issue.map_or(1.0, |i| i.range.1 - i.range.0);
+    let finite = || vals.iter().enumerate().filter(|(_, v)| v.is_finite());
+    let lo = finite()
+        .min_by(|a, b| a.1.total_cmp(b.1))
+        .map(|(k, v)| (k, *v));
+    let hi = finite()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .map(|(k, v)| (k, *v));
+    let (lo, hi) = (lo?, hi?);
+    if width > 0.0 && hi.1 - lo.1 > width / 3.0 {
+        let text = |k: usize| f.rows[row].2.get(k).cloned().unwrap_or_default();
+        Some((
+            f.models.get(lo.0).cloned().unwrap_or_default(),
+            text(lo.0),
+            f.models.get(hi.0).cloned().unwrap_or_default(),
+            text(hi.0),
+        ))
+    } else {
+        None
+    }
+}
+
+/// A model that cycles instead of settling: over its last six rounds its forecast changes
+/// direction at least twice and spans more than a tenth of the scale, or turns once over more
+/// than a quarter of it. Returns the span.
+fn cycles(values: &[f64], width: f64) -> Option<(f64, f64)> {
+    if values.len() < 5 || width <= 0.0 {
+        return None;
+    }
+    let tail = &values[values.len().saturating_sub(6)..];
+    let steps: Vec<f64> = tail
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .filter(|d| d.abs() > 0.01 * width)
+        .collect();
+    let turns = steps.windows(2).filter(|w| w[0] * w[1] < 0.0).count();
+    let lo = tail.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = tail.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let span = hi - lo;
+    ((turns >= 2 && span > 0.1 * width) || (turns >= 1 && span > 0.25 * width)).then_some((lo, hi))
+}
+
+const GLOSSARY: &[(&str, &str, &str)] = &[
+    ("batna", "BATNA", "Best alternative to a negotiated agreement: what a party gets if talks fail, on the same 0–1 utility scale as the packages. A party accepts nothing worth less to it than its BATNA."),
+    ("zopa", "ZOPA", "Zone of possible agreement: the packages every party prefers to its BATNA. If it is empty, no deal is rational for all sides."),
+    ("nash", "Nash bargaining solution", "The package that maximises the product of the parties' gains over their BATNAs: a standard benchmark of a fair, efficient split."),
+    ("ks", "Kalai–Smorodinsky solution", "The efficient package at which each party gets the same share of the most it could hope for beyond its BATNA."),
+    ("pareto", "Pareto frontier", "The packages that cannot be improved for one party without making another worse off."),
+    ("deal", "Deal", "The talks end in an agreement that settles the issues on the table."),
+    ("interim", "Interim", "A partial or temporary understanding: some issues settled, the rest deferred."),
+    ("stalemate", "Stalemate", "The window closes with neither agreement nor rupture: talks stall and the status quo holds."),
+    ("breakdown", "Breakdown", "The talks collapse: a walk-out, an escalation, a threat carried out or a spoiler."),
+    ("share", "Share of simulated futures", "The fraction of the Monte Carlo runs (each drawing the uncertain inputs anew) that ended a given way; its 95% interval reflects the number of runs only, not whether the model is right."),
+    ("calibrated", "Calibrated probability", "The share of simulated futures pulled toward equal odds by the overconfidence the simulation showed on past negotiations with known outcomes (the backtest). When the backtest finds no skill, calibrated probabilities sit close to equal odds."),
+    ("status-quo", "Status quo", "Where an issue stands today, and where it stays if nothing is agreed."),
+    ("salience", "Salience", "How much an actor cares about an issue, from 0 (not at all) to 1 (above all else)."),
+];
+
+/// Splits a trailing `(path/file.ext)` off a citation: (citation, local file).
+fn split_file(citation: &str) -> (String, Option<String>) {
+    let t = citation.trim_end();
+    if let Some(body) = t.strip_suffix(')') {
+        if let Some(k) = body.rfind('(') {
+            let inner = &body[k + 1..];
+            if inner.contains('/') && inner.contains('.') && !inner.contains(' ') {
+                return (body[..k].trim_end().to_string(), Some(inner.to_string()));
+            }
+        }
+    }
+    (t.to_string(), None)
+}
+
 /// Renders the report as one HTML document with inline CSS and SVG (no scripts, no network).
 pub fn to_html(r: &ReportInput) -> String {
     let mut o = head(&r.title);
@@ -44,14 +396,29 @@ pub fn to_html(r: &ReportInput) -> String {
     if !r.description.is_empty() {
         let _ = writeln!(o, "<p>{}</p>", escape(&r.description));
     }
+    o.push_str(&summary(r));
     // Outcome probabilities first: the question every reader asks.
     if let Some(out) = &r.outcomes {
-        let _ = write!(o, "<h2>How does it end?</h2>\n<p class=\"how\">Share of {} simulated futures ending in each class; whiskers are 95% intervals.{}</p>\n", out.runs, if r.whatif.is_some() { " Solid bars: base scenario; pale outlined bars: the what-if variant." } else { "" });
+        let _ = write!(o, "<div class=\"keep\"><h2>How does it end?</h2>\n<p class=\"how\">Share of {} simulated futures ending in each class; whiskers are 95% intervals.{}</p>\n", count(out.runs), if r.whatif.is_some() { " Solid bars: base scenario; pale outlined bars: the what-if variant." } else { "" });
         let mut vars = vec![out];
         if let Some(w) = &r.whatif {
             vars.push(w);
         }
-        let _ = writeln!(o, "<figure>{}</figure>", charts::outcomes(&vars));
+        let mut items: Vec<(Mark, String, String)> = out
+            .classes
+            .iter()
+            .map(|c| (Mark::Square, charts::class_css(&c.0), c.0.clone()))
+            .collect();
+        items.push((Mark::Whisker, String::new(), "95% interval".into()));
+        if let Some(w) = &r.whatif {
+            items.push((
+                Mark::Square,
+                "#ffffff".into(),
+                format!("pale outlined bars: what-if {}", w.label),
+            ));
+        }
+        o.push_str(&figure(&charts::outcomes(&vars), &legend(&items)));
+        o.push_str("</div>\n");
         let _ = write!(o, "<table><tr><th>outcome</th>");
         for v in &vars {
             let _ = write!(
@@ -65,7 +432,12 @@ pub fn to_html(r: &ReportInput) -> String {
         }
         o.push_str("</tr>\n");
         for (k, (class, _, _, _)) in out.classes.iter().enumerate() {
-            let _ = write!(o, "<tr><td>{}{}</td>", swatch(class), escape(class));
+            let _ = write!(
+                o,
+                "<tr><td class=\"nw\">{}{}</td>",
+                swatch(class),
+                escape(class)
+            );
             for v in &vars {
                 if let Some((_, p, lo, hi)) = v.classes.get(k) {
                     let _ = write!(
@@ -88,28 +460,148 @@ pub fn to_html(r: &ReportInput) -> String {
         }
         o.push_str("</table>\n");
         if vars.iter().any(|v| !v.calibrated.is_empty()) {
-            o.push_str("<p class=\"how\">Calibrated: the share of runs pulled toward equal odds by the factor fitted on historical cases (the simulation's measured overconfidence); this is the probability the backtest scores.</p>\n");
+            o.push_str("<p class=\"how\" id=\"calibration\"><b>How far to trust these numbers.</b> The shares say how often the simulated futures end each way; they are not tested odds. Calibrated: the share of runs pulled toward equal odds by the factor fitted on historical cases (the simulation's measured overconfidence); this is the probability the backtest (<code>detente report --backtest</code>) scores.");
+            if near_uniform(&out.calibrated) {
+                o.push_str(" Here the calibrated column sits close to equal odds because the backtest found no skill beyond a uniform forecast: read the shares as the model's view, not as a track record.");
+            }
+            o.push_str("</p>\n");
         }
     }
     if let Some(b) = &r.by_round {
-        let _ = write!(o, "<h2>How the talks end, round by round</h2>\n<p class=\"how\">Share of the simulated futures that have ended in each class by the end of each round, stacked; the grey band on top is the futures still negotiating.</p>\n<figure>{}</figure>\n", charts::by_round(b));
+        let last = b.rounds.last().map(|r| r.1.clone()).unwrap_or_default();
+        let open = (1.0 - last.iter().sum::<f64>()).max(0.0);
+        let mut items = vec![(
+            Mark::Square,
+            charts::open_css(),
+            format!("still negotiating ({} at the last round)", pct(open)),
+        )];
+        for (j, c) in b.classes.iter().enumerate().rev() {
+            items.push((
+                Mark::Square,
+                charts::class_css(c),
+                format!("{c} ({})", pct(last.get(j).copied().unwrap_or(0.0))),
+            ));
+        }
+        let _ = write!(o, "<div class=\"keep\"><h2>How the talks end, round by round</h2>\n<p class=\"how\">Share of the simulated futures that have ended in each class by the end of each round, stacked; the grey band on top is the futures still negotiating.</p>\n{}</div>\n", figure(&charts::by_round(b), &legend(&items)));
     }
     if let Some(c) = &r.causes {
-        let _ = write!(o, "<h2>Why talks broke down</h2>\n<p class=\"how\">Share of all simulated futures that broke down this way (together: the breakdown probability); whiskers are 95% intervals.</p>\n");
+        let _ = write!(o, "<div class=\"keep\"><h2>Why talks broke down</h2>\n<p class=\"how\">Share of all simulated futures that broke down this way (together: the breakdown probability); whiskers are 95% intervals.</p>\n");
         if c.is_empty() {
             o.push_str("<p>No simulated future broke down.</p>\n");
         } else {
-            let _ = writeln!(o, "<figure>{}</figure>", charts::causes(c));
+            let items = vec![
+                (
+                    Mark::Square,
+                    charts::class_css("breakdown"),
+                    "share of all futures that broke down this way".to_string(),
+                ),
+                (Mark::Whisker, String::new(), "95% interval".to_string()),
+            ];
+            let _ = writeln!(o, "{}", figure(&charts::causes(c), &legend(&items)));
         }
+        o.push_str("</div>\n");
     }
     if let Some(t) = &r.tornado {
-        let _ = write!(o, "<h2>What moves the odds</h2>\n<p class=\"how\">Each input set to its low and then its high value, all else drawn as usual with the same random numbers. Green: change in P(deal); red: change in P(breakdown).</p>\n<figure>{}</figure>\n", charts::tornado(t));
+        let runs = if r.sensitivity_runs > 0 {
+            format!(" of {} futures each", count(r.sensitivity_runs))
+        } else {
+            String::new()
+        };
+        let noise = if t.iter().any(|x| x.ci.is_some()) {
+            format!(" Whiskers: conservative 95% intervals of the change in P(deal), treating the low and high variants as independent samples{runs}; both variants replay the same random numbers, so the true uncertainty is smaller. An effect whose whisker crosses zero may be noise.")
+        } else {
+            format!(" Effects under about 2 points are within noise at the runs used{runs}.")
+        };
+        let items = vec![
+            (
+                Mark::Square,
+                charts::class_css("deal"),
+                "change in P(deal)".to_string(),
+            ),
+            (
+                Mark::Square,
+                charts::class_css("breakdown"),
+                "change in P(breakdown)".to_string(),
+            ),
+            (
+                Mark::Whisker,
+                String::new(),
+                "95% interval of the change in P(deal)".to_string(),
+            ),
+        ];
+        let _ = write!(o, "<div class=\"keep\"><h2>What moves the odds</h2>\n<p class=\"how\">Each input set to its low and then its high value, all else drawn as usual with the same random numbers; bars show the change in percentage points.{noise}</p>\n{}</div>\n", figure(&charts::tornado(t), &legend(&items)));
+        o.push_str("<details><summary>The effects as a table</summary>\n<table class=\"fit\"><tr><th>input</th><th class=\"num\">low</th><th class=\"num\">high</th><th class=\"num\">Δ P(deal), points</th><th class=\"num\">95% interval</th><th class=\"num\">Δ P(breakdown), points</th></tr>\n");
+        for x in t {
+            let _ = writeln!(
+                o,
+                "<tr><td>{}<br><span class=\"id\">{}</span></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                escape(input_name(x)),
+                escape(&x.input),
+                num(x.low),
+                num(x.high),
+                points(x.delta_p_deal),
+                x.ci.map_or(String::new(), |(lo, hi)| format!("{} to {}", points(lo), points(hi))),
+                points(x.delta_p_breakdown)
+            );
+        }
+        o.push_str("</table>\n</details>\n");
     }
-    let _ = write!(o, "<h2>Who is at the table</h2>\n<table><tr><th>actor</th><th>name</th><th>role</th><th>capability</th><th>BATNA</th></tr>\n");
-    for a in &r.actors {
+    if let Some(rows) = &r.settled {
+        o.push_str("<h2>The settled package</h2>\n<p class=\"how\">Issue by issue, where the simulated futures that settled it ended up: the central value, the 10th and 90th percentiles, and how many futures settled it at all (deals and interim understandings; an interim understanding may leave issues open).</p>\n<table class=\"fit\"><tr><th>issue</th><th>status quo</th><th>10th percentile</th><th>central</th><th>90th percentile</th><th class=\"num\">settled in</th></tr>\n");
+        for s in rows {
+            let sq = r
+                .issues
+                .iter()
+                .find(|i| i.id == s.id)
+                .map_or(String::new(), |i| wrap_ids(&i.status_quo));
+            let _ = writeln!(
+                o,
+                "<tr><td>{}<br><span class=\"id\">{}</span></td><td>{sq}</td><td>{}</td><td><b>{}</b></td><td>{}</td><td class=\"num\">{}</td></tr>",
+                escape(&s.name),
+                escape(&s.id),
+                wrap_ids(&s.p10),
+                wrap_ids(&s.value),
+                wrap_ids(&s.p90),
+                pct(s.settled)
+            );
+        }
+        o.push_str("</table>\n");
+    }
+    if !r.events.is_empty() {
+        let fired = r.events.iter().any(|e| e.fired.is_some());
+        let _ = write!(o, "<h2>Events</h2>\n<p class=\"how\">What may happen while the talks run, in time order: when, how likely{}, and what it changes if it happens.</p>\n<table class=\"fit\"><tr><th>when</th><th>event</th><th class=\"num\">probability</th>{}<th>what it changes</th></tr>\n",
+            if fired { ", how often it fired in the simulated futures" } else { "" },
+            if fired { "<th class=\"num\">fired in</th>" } else { "" });
+        for e in &r.events {
+            let mut changes: Vec<String> = e.changes.iter().map(|c| escape(c)).collect();
+            if e.escalation {
+                changes.insert(0, "<b>ends the talks in breakdown</b>".to_string());
+            }
+            let _ = write!(
+                o,
+                "<tr><td class=\"id\">{}</td><td><b>{}</b><br>{}</td><td class=\"num\">{}</td>",
+                escape(&e.when),
+                escape(&e.name),
+                escape(&e.description),
+                escape(&e.probability)
+            );
+            if fired {
+                let _ = write!(
+                    o,
+                    "<td class=\"num\">{}</td>",
+                    e.fired.map(pct).unwrap_or_default()
+                );
+            }
+            let _ = writeln!(o, "<td>{}</td></tr>", changes.join("<br>"));
+        }
+        o.push_str("</table>\n");
+    }
+    let _ = write!(o, "<h2>Who is at the table</h2>\n<p class=\"how\">The colour of each actor is the same in every chart.</p>\n<table><tr><th>actor</th><th>name</th><th>role</th><th class=\"num\">capability</th><th class=\"num\">BATNA</th></tr>\n");
+    for (k, a) in r.actors.iter().enumerate() {
         let _ = writeln!(
             o,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            "<tr><td class=\"id\"><span class=\"sw\" style=\"background:{}\"></span>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            charts::css(charts::actor_colour(k)),
             escape(&a.id),
             escape(&a.name),
             escape(&a.role),
@@ -117,68 +609,223 @@ pub fn to_html(r: &ReportInput) -> String {
             a.batna.map(num).unwrap_or_default()
         );
     }
-    o.push_str("</table>\n<h2>Issues and positions</h2>\n<p class=\"how\">Each dot is an actor: where it stands (x) and how much it cares (y).</p>\n<div class=\"grid\">\n");
+    let actor_ids: Vec<String> = r.actors.iter().map(|a| a.id.clone()).collect();
+    o.push_str("</table>\n<h2>Issues and positions</h2>\n<p class=\"how\">Each dot is an actor: where it stands (x) and how much it cares (y); the dashed line is the status quo.</p>\n<div class=\"grid\">\n");
     for i in &r.issues {
+        let ids: Vec<&str> = i.stances.iter().map(|s| s.0.as_str()).collect();
         let _ = writeln!(
             o,
-            "<figure><h3>{}</h3><p class=\"meta\">{} · status quo: {}</p>{}</figure>",
+            "<figure class=\"chart\"><h3>{}</h3><p class=\"meta\">{} · status quo: {}</p>{}{}</figure>",
             escape(&i.name),
-            escape(&i.scale),
+            wrap_ids(&i.scale),
             escape(&i.status_quo),
-            charts::positions(i)
+            charts::positions(i, &actor_ids),
+            actor_legend(r, &ids, true)
         );
     }
     o.push_str("</div>\n");
     if let Some(f) = &r.forecasts {
-        let _ = write!(o, "<h2>Where each issue settles: forecasts</h2>\n<p class=\"how\">Each model's forecast; the ensemble is their mean (nearest option for discrete issues).</p>\n<table><tr><th>issue</th><th>status quo</th>");
+        let _ = write!(o, "<h2>Where each issue settles: forecasts</h2>\n<p class=\"how\">Each model's forecast; the ensemble is their mean (nearest option for discrete issues). Where the models lie more than a third of the scale apart, the ensemble averages incompatible answers and is marked.</p>\n<table class=\"fit\"><tr><th>issue</th><th>status quo</th>");
         for m in &f.models {
             let _ = write!(o, "<th>{}</th>", escape(m));
         }
         o.push_str("<th>ensemble</th></tr>\n");
-        for (issue, sq, vals, ens) in &f.rows {
-            let _ = write!(o, "<tr><td>{}</td><td>{}</td>", escape(issue), escape(sq));
+        let mut split = Vec::new();
+        for (k, (issue, sq, vals, ens)) in f.rows.iter().enumerate() {
+            let row = r.issues.iter().find(|i| &i.id == issue);
+            let name = row.map_or_else(|| issue.clone(), |i| i.name.clone());
+            let _ = write!(
+                o,
+                "<tr><td>{}<br><span class=\"id\">{}</span></td><td>{}</td>",
+                escape(&name),
+                escape(issue),
+                wrap_ids(sq)
+            );
             for v in vals {
-                let _ = write!(o, "<td>{}</td>", escape(v));
+                let _ = write!(o, "<td>{}</td>", wrap_ids(v));
             }
-            let _ = writeln!(o, "<td><b>{}</b></td></tr>", escape(ens));
+            match disagreement(f, k, row) {
+                Some(d) => {
+                    let _ = writeln!(
+                        o,
+                        "<td><span class=\"disagree\">models disagree</span><br>{} (mean)</td></tr>",
+                        wrap_ids(ens)
+                    );
+                    split.push((name, d));
+                }
+                None => {
+                    let _ = writeln!(o, "<td><b>{}</b></td></tr>", wrap_ids(ens));
+                }
+            }
         }
         o.push_str("</table>\n");
+        if !split.is_empty() {
+            let _ = write!(o, "<p><span class=\"disagree\">Models disagree</span> by more than a third of the scale on {} of {} issues. There the ensemble is an average of incompatible answers, not a forecast: read the models one by one.</p>\n<ul>\n", split.len(), f.rows.len());
+            for (name, (lm, lt, hm, ht)) in &split {
+                let _ = writeln!(
+                    o,
+                    "<li><b>{}</b>: {} says {}, {} says {}.</li>",
+                    escape(name),
+                    escape(lm),
+                    wrap_ids(lt),
+                    escape(hm),
+                    wrap_ids(ht)
+                );
+            }
+            o.push_str("</ul>\n");
+        }
         if !f.trajectories.is_empty() {
             o.push_str("<p class=\"how\">Round by round: how each dynamic model's forecast moves as actors challenge, bargain and give way (BDM: the weighted median of positions; SMP: the probability-weighted expected outcome).</p>\n<div class=\"grid\">\n");
-            for (issue, model, vals) in &f.trajectories {
-                let range = r
+            let mut order: Vec<&String> = Vec::new();
+            for (issue, _, _) in &f.trajectories {
+                if !order.contains(&issue) {
+                    order.push(issue);
+                }
+            }
+            for issue in order {
+                let series: Vec<(String, Vec<f64>)> = f
+                    .trajectories
+                    .iter()
+                    .filter(|t| &t.0 == issue)
+                    .map(|t| (t.1.clone(), t.2.clone()))
+                    .collect();
+                let row = r
                     .issues
                     .iter()
                     .find(|i| &i.id == issue)
-                    .map(|i| i.range)
-                    .unwrap_or((0.0, 1.0));
-                let _ = writeln!(
-                    o,
-                    "<figure><h3>{} — {}</h3>{}</figure>",
-                    escape(issue),
-                    escape(model),
-                    charts::trajectory(vals, range)
-                );
+                    .cloned()
+                    .unwrap_or(IssueRow {
+                        id: issue.clone(),
+                        name: issue.clone(),
+                        scale: String::new(),
+                        status_quo: String::new(),
+                        status_quo_value: f64::NAN,
+                        range: (0.0, 1.0),
+                        options: vec![],
+                        stances: vec![],
+                    });
+                let width = row.range.1 - row.range.0;
+                let t = |x: f64| {
+                    if row.options.is_empty() {
+                        num(x)
+                    } else {
+                        row.options
+                            .get(x.round().max(0.0) as usize)
+                            .cloned()
+                            .unwrap_or_default()
+                    }
+                };
+                // One chart per model: each model's path is readable on its own.
+                for (m, v) in &series {
+                    let items = vec![
+                        (Mark::Line, charts::css(charts::model_colour(m)), m.clone()),
+                        (
+                            Mark::Dashed,
+                            charts::css(charts::STATUS_QUO),
+                            "status quo".to_string(),
+                        ),
+                    ];
+                    let note = cycles(v, width).map_or(String::new(), |(lo, hi)| {
+                        format!(
+                            "<p class=\"how\">{} does not settle: in its last rounds it swings between {} and {}, so its forecast is wherever the cycle stops at the last round, not a resting point.</p>",
+                            escape(m),
+                            wrap_ids(&t(lo)),
+                            wrap_ids(&t(hi))
+                        )
+                    });
+                    let _ = writeln!(
+                        o,
+                        "<figure class=\"chart\"><h3>{} — {}</h3><p class=\"meta\">{}</p>{}{}{note}</figure>",
+                        escape(issue),
+                        escape(m),
+                        escape(&row.name),
+                        charts::trajectory(&row, std::slice::from_ref(&(m.clone(), v.clone()))),
+                        legend(&items)
+                    );
+                }
             }
             o.push_str("</div>\n");
         }
     }
     if let Some(p) = &r.plane {
+        let mut items = vec![
+            (
+                Mark::Dot,
+                charts::css(charts::PLANE_CLOUD),
+                "a package".to_string(),
+            ),
+            (
+                Mark::Line,
+                charts::css(charts::FRONTIER),
+                "Pareto frontier".to_string(),
+            ),
+            (
+                Mark::Line,
+                charts::css(charts::BATNA),
+                "BATNAs (no-deal values)".to_string(),
+            ),
+        ];
+        for who in 0..3u8 {
+            if p.trace.iter().any(|t| t.0 == who) {
+                let name = match who {
+                    0 => format!("offers by {}", p.parties.0),
+                    1 => format!("offers by {}", p.parties.1),
+                    _ => "mediator proposals".to_string(),
+                };
+                items.push((
+                    Mark::Glyph("▲"),
+                    charts::css(charts::TRACE[who as usize]),
+                    name,
+                ));
+            }
+        }
+        for (pt, name, c) in [
+            (p.nash, "Nash", charts::NASH),
+            (p.ks, "Kalai–Smorodinsky", charts::KS),
+            (p.agreement, "agreement", charts::AGREEMENT),
+        ] {
+            if pt.is_some() {
+                items.push((Mark::Glyph("✕"), charts::css(c), name.to_string()));
+            }
+        }
         let _ = write!(
             o,
-            "<h2>The bargaining space</h2>\n<p class=\"how\">Every package as a point (utility of {} across, of {} up). Packages above and to the right of both red BATNA lines beat no deal for both; the blue line is the Pareto frontier. Triangles are the offers made in one negotiation run: {}.</p>\n<figure>{}</figure>\n",
+            "<div class=\"keep\"><h2>The bargaining space</h2>\n<p class=\"how\">Every package as a point (utility of {} across, of {} up). Packages above and to the right of both red BATNA lines beat no deal for both; the blue line is the Pareto frontier. Triangles are the offers made in one negotiation run: {}.</p>\n{}</div>\n",
             escape(&p.parties.0),
             escape(&p.parties.1),
             escape(&p.note),
-            charts::plane(p)
+            figure(&charts::plane(p), &legend(&items))
         );
     }
+    o.push_str("<h2>Glossary</h2>\n<dl class=\"gloss\">\n");
+    for (id, term, text) in GLOSSARY {
+        let _ = writeln!(o, "<dt id=\"g-{id}\">{term}</dt><dd>{text}</dd>");
+    }
+    o.push_str("</dl>\n");
     if !r.sources.is_empty() {
-        o.push_str("<h2>Sources</h2>\n<ul>\n");
+        o.push_str("<h2>Sources</h2>\n<ol class=\"sources\">\n");
         for s in &r.sources {
-            let _ = writeln!(o, "<li>{}</li>", escape(s));
+            let (citation, file) = split_file(&s.citation);
+            let _ = write!(o, "<li>{}", escape(&citation));
+            match s.url.as_deref() {
+                Some(u) if u.starts_with("https://") || u.starts_with("http://") => {
+                    let _ = write!(o, ". <a href=\"{}\">{}</a>", escape(u), escape(u));
+                }
+                Some(u) => {
+                    let _ = write!(o, " <span class=\"meta\">(file: {})</span>", escape(u));
+                }
+                None => {}
+            }
+            if let Some(f) = file {
+                let _ = write!(
+                    o,
+                    " <span class=\"meta\">(local copy: {})</span>",
+                    escape(&f)
+                );
+            }
+            let _ = writeln!(o, " <span class=\"id\">[{}]</span></li>", escape(&s.id));
         }
-        o.push_str("</ul>\n");
+        o.push_str("</ol>\n");
     }
     o.push_str("<footer>Generated by detente. Models and definitions: docs/models.md, docs/analysis.md, docs/outcomes.md.</footer>\n</body></html>\n");
     o
@@ -199,7 +846,18 @@ pub(crate) mod tests_support {
             title: "Test <script>alert(1)</script>".into(),
             date: "2026-02-06".into(),
             description: "A & B".into(),
-            sources: vec!["seed".into()],
+            sources: vec![
+                SourceRow {
+                    id: "seed-000".into(),
+                    citation: "Annahar: 'Muscat talks' (seeds/000_fd43.txt)".into(),
+                    url: None,
+                },
+                SourceRow {
+                    id: "jcpoa".into(),
+                    citation: "Joint Comprehensive Plan of Action (2015)".into(),
+                    url: Some("https://example.org/jcpoa".into()),
+                },
+            ],
             actors: vec![ActorRow {
                 id: "a".into(),
                 name: "A".into(),
@@ -212,6 +870,7 @@ pub(crate) mod tests_support {
                 name: "X".into(),
                 scale: "0–10".into(),
                 status_quo: "5".into(),
+                status_quo_value: 5.0,
                 range: (0.0, 10.0),
                 options: vec![],
                 stances: vec![("a".into(), 2.0, 0.5), ("b".into(), 8.0, 0.9)],
@@ -225,6 +884,7 @@ pub(crate) mod tests_support {
                     "3.5".into(),
                 )],
                 trajectories: vec![("x".into(), "bdm".into(), vec![5.0, 4.0, 3.0])],
+                values: vec![vec![4.0, 3.0]],
             }),
             plane: Some(Plane {
                 parties: ("a".into(), "b".into()),
@@ -270,12 +930,64 @@ pub(crate) mod tests_support {
                     hi: 0.29,
                 },
             ]),
-            tornado: Some(vec![TornadoRow {
-                input: "actors.a.batna".into(),
-                delta_p_deal: -0.2,
-                delta_p_breakdown: 0.1,
-            }]),
+            tornado: Some(vec![
+                TornadoRow {
+                    input: "actors.a.batna".into(),
+                    label: "A: BATNA (value of no deal)".into(),
+                    low: 0.2,
+                    high: 0.4,
+                    delta_p_deal: -0.2,
+                    ci: Some((-0.33, -0.07)),
+                    delta_p_breakdown: 0.1,
+                },
+                TornadoRow {
+                    input: "events.strike.effects[0].amount".into(),
+                    label: "Strike: effect on A's salience of X".into(),
+                    low: -0.1,
+                    high: 0.3,
+                    delta_p_deal: 0.05,
+                    ci: Some((-0.08, 0.18)),
+                    delta_p_breakdown: -0.0001,
+                },
+                TornadoRow {
+                    input: "actors.a.capability".into(),
+                    label: String::new(),
+                    low: 0.5,
+                    high: 1.5,
+                    delta_p_deal: 0.0,
+                    ci: None,
+                    delta_p_breakdown: 0.0,
+                },
+                TornadoRow {
+                    input: "actors.b.capability".into(),
+                    label: "B: capability".into(),
+                    low: 0.5,
+                    high: 1.5,
+                    delta_p_deal: 0.01,
+                    ci: None,
+                    delta_p_breakdown: 0.0,
+                },
+            ]),
+            sensitivity_runs: 200,
             whatif: None,
+            settled: Some(vec![SettledRow {
+                id: "x".into(),
+                name: "X".into(),
+                value: "3.4".into(),
+                p10: "2".into(),
+                p90: "5".into(),
+                settled: 0.5,
+            }]),
+            events: vec![EventRow {
+                id: "strike".into(),
+                name: "Strike".into(),
+                when: "round 2".into(),
+                description: "A strike <b>".into(),
+                probability: "0.3 (0.1–0.5)".into(),
+                fired: Some(0.31),
+                changes: vec!["A's salience of X +0.2".into()],
+                escalation: false,
+            }],
         }
     }
 
@@ -393,8 +1105,8 @@ mod tests {
     /// No scripts and nothing fetched: no URL anywhere in the page, and no attribute or CSS
     /// rule that could load one.
     pub(crate) fn assert_self_contained(h: &str) {
-        // The SVG namespace is a name, never fetched.
-        let h = &h.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+        // The SVG namespace is a name, never fetched; a link is followed only when clicked.
+        let h = &without_links(&h.replace("xmlns=\"http://www.w3.org/2000/svg\"", ""));
         assert!(!h.contains("<script"), "no scripts");
         for bad in [
             "http://",
@@ -414,6 +1126,18 @@ mod tests {
         ] {
             assert!(!h.contains(bad), "found {bad}");
         }
+    }
+
+    /// The page without its `<a href>` elements (links load nothing until clicked).
+    pub(crate) fn without_links(h: &str) -> String {
+        let mut o = String::new();
+        let mut rest = h;
+        while let Some(k) = rest.find("<a href=") {
+            o.push_str(&rest[..k]);
+            rest = rest[k..].split_once("</a>").map_or("", |x| x.1);
+        }
+        o.push_str(rest);
+        o
     }
 
     #[test]
@@ -527,7 +1251,10 @@ mod tests {
             "tornado",
             outline(&charts::tornado(s.tornado.as_ref().expect("tornado")))
         );
-        insta::assert_snapshot!("positions", outline(&charts::positions(&s.issues[0])));
+        insta::assert_snapshot!(
+            "positions",
+            outline(&charts::positions(&s.issues[0], &["a".to_string()]))
+        );
         insta::assert_snapshot!(
             "by_round",
             outline(&charts::by_round(s.by_round.as_ref().expect("by round")))
@@ -566,5 +1293,203 @@ mod tests {
                 &super::tests_support::backtest_sample()
             ))
         );
+    }
+
+    /// The summary section of a page.
+    fn summary_of(h: &str) -> String {
+        let a = h.find("<section class=\"summary\"").expect("summary");
+        let b = h[a..].find("</section>").expect("end") + a;
+        h[a..b + "</section>".len()].to_string()
+    }
+
+    #[test]
+    fn the_summary_comes_first_and_answers_the_question() {
+        let h = to_html(&sample());
+        let s = summary_of(&h);
+        // Before every other section.
+        assert!(h.find("<section class=\"summary\"") < h.find("<h2>How does it end?</h2>"));
+        insta::assert_snapshot!("summary", s.replace("><", ">\n<"));
+        assert!(s.contains("share of simulated futures"));
+        assert!(s.contains("Calibrated probability: <b>45.0%</b>"));
+        assert!(s.contains("href=\"#calibration\""));
+        assert!(h.contains("id=\"calibration\""), "the link has a target");
+        // The three largest effects, in words, with their intervals.
+        assert!(s.contains("<b>A: BATNA (value of no deal)</b>"));
+        assert!(s.contains("(95% interval −33.0 to −7.0)"));
+        assert!(s.contains("actors.a.capability"), "no label: the path");
+        assert!(!s.contains("B: capability"), "only three");
+        assert!(s.contains("No what-if was run"));
+    }
+
+    #[test]
+    fn the_summary_says_what_would_tip_it() {
+        let mut r = sample();
+        let mut w = r.outcomes.clone().expect("outcomes");
+        w.label = "strike.toml".into();
+        w.classes = vec![
+            ("deal".into(), 0.2, 0.1, 0.3),
+            ("breakdown".into(), 0.8, 0.7, 0.9),
+        ];
+        r.whatif = Some(w.clone());
+        let s = summary(&r);
+        assert!(
+            s.contains(
+                "flips the most likely outcome from deal (50.0%) to <b>breakdown</b> (80.0%"
+            ),
+            "{s}"
+        );
+        w.classes[0].1 = 0.55;
+        w.classes[1].1 = 0.45;
+        r.whatif = Some(w);
+        let s = summary(&r);
+        assert!(s.contains("does not change the most likely outcome"), "{s}");
+        // Nothing simulated: the summary says so instead of inventing an answer.
+        let empty = summary(&ReportInput::default());
+        assert!(empty.contains("No simulation was run"));
+        assert!(empty.contains("not run"));
+    }
+
+    #[test]
+    fn tornado_shows_names_intervals_and_no_negative_zero() {
+        let s = sample();
+        let svg = charts::tornado(s.tornado.as_ref().expect("tornado"));
+        assert!(svg.contains("A: BATNA (value of no deal)"));
+        assert!(!svg.contains("\nactors.a.batna\n"));
+        assert!(
+            !svg.contains("\n-0\n") && !svg.contains("-0.0"),
+            "no negative zero"
+        );
+        let h = to_html(&s);
+        assert!(h.contains("conservative 95% intervals"));
+        assert!(
+            h.contains("<span class=\"id\">actors.a.batna</span>"),
+            "the path stays in the table"
+        );
+        assert!(!points(-0.00001).contains('−'));
+    }
+
+    #[test]
+    fn charts_draw_no_minor_gridlines() {
+        let s = sample();
+        // A 0–10 axis with minor lines had hundreds of them; major ones only now.
+        let svg = charts::positions(&s.issues[0], &["a".to_string(), "b".to_string()]);
+        assert!(
+            svg.matches("<line").count() + svg.matches("<polyline").count() < 60,
+            "{}",
+            svg.len()
+        );
+        assert!(svg.len() < 20_000, "{}", svg.len());
+    }
+
+    #[test]
+    fn trajectories_show_whole_rounds_and_option_names() {
+        let issue = IssueRow {
+            id: "d".into(),
+            name: "D".into(),
+            scale: "low < mid < high".into(),
+            status_quo: "low".into(),
+            status_quo_value: 0.0,
+            range: (0.0, 2.0),
+            options: vec!["low".into(), "mid".into(), "high".into()],
+            stances: vec![],
+        };
+        let svg = charts::trajectory(
+            &issue,
+            &[("bdm".into(), vec![0.0, 2.0, 0.0, 2.0, 0.0, 2.0])],
+        );
+        for t in ["low", "mid", "high", "1", "5"] {
+            assert!(svg.contains(&format!(">\n{t}\n</text>")), "{t}");
+        }
+        assert!(!svg.contains("\n1.0\n") && !svg.contains("\n0.5\n"));
+        let mut r = sample();
+        r.issues.push(issue);
+        r.forecasts.as_mut().expect("forecasts").trajectories =
+            vec![("d".into(), "bdm".into(), vec![0.0, 2.0, 0.0, 2.0, 0.0, 2.0])];
+        assert!(to_html(&r)
+            .contains("bdm does not settle: in its last rounds it swings between low and high"));
+        assert!(cycles(&[1.0, 1.0, 1.0, 1.0, 1.0], 1.0).is_none());
+        assert!(
+            cycles(&[0.0, 0.2, 0.4, 0.6, 0.8], 1.0).is_none(),
+            "a trend is not a cycle"
+        );
+    }
+
+    #[test]
+    fn actors_keep_their_colour_and_every_chart_has_a_legend() {
+        let s = sample();
+        let ids = ["a".to_string(), "b".to_string()];
+        let mut moved = s.issues[0].clone();
+        moved.stances.reverse();
+        let blue = charts::css(charts::actor_colour(0)).to_uppercase();
+        let red = charts::css(charts::actor_colour(1)).to_uppercase();
+        for svg in [
+            charts::positions(&s.issues[0], &ids),
+            charts::positions(&moved, &ids),
+        ] {
+            let up = svg.to_uppercase();
+            assert!(up.contains(&blue) && up.contains(&red));
+        }
+        let h = to_html(&s);
+        let charts_n = h.matches("<figure class=\"chart\">").count();
+        assert_eq!(
+            charts_n,
+            h.matches("<svg").count(),
+            "every chart is a chart figure"
+        );
+        for fig in h.split("<figure class=\"chart\">").skip(1) {
+            let fig = fig.split("</figure>").next().unwrap_or_default();
+            assert!(
+                fig.contains("<div class=\"legend\">"),
+                "{}",
+                &fig[..fig.len().min(200)]
+            );
+        }
+        // The status quo is marked and named on the position chart.
+        assert!(h.contains("status quo</span>"));
+    }
+
+    #[test]
+    fn models_that_disagree_are_named() {
+        let mut r = sample();
+        let h = to_html(&r);
+        assert!(!h.contains("models disagree"), "4 and 3 on 0–10 agree");
+        r.forecasts.as_mut().expect("forecasts").values = vec![vec![0.5, 9.0]];
+        r.forecasts.as_mut().expect("forecasts").rows[0].2 = vec!["0.5".into(), "9".into()];
+        let h = to_html(&r);
+        assert!(h.contains("<span class=\"disagree\">models disagree</span>"));
+        assert!(h.contains("<li><b>X</b>: mean says 0.5, bdm says 9.</li>"));
+    }
+
+    #[test]
+    fn package_events_glossary_and_sources_are_on_the_page() {
+        let h = to_html(&sample());
+        for s in [
+            "<h2>The settled package</h2>",
+            "<h2>Events</h2>",
+            "<h2>Glossary</h2>",
+            "Kalai–Smorodinsky solution",
+            "BATNA",
+            "ZOPA",
+            "Interim",
+            "Stalemate",
+            "Breakdown",
+            "Calibrated probability",
+            "A strike &lt;b&gt;",
+            "A&#39;s salience of X +0.2",
+            "0.3 (0.1–0.5)",
+        ] {
+            assert!(h.contains(s), "{s}");
+        }
+        // Citations read as citations; the local file is named apart; URLs are links.
+        assert!(h.contains("<li>Annahar: &#39;Muscat talks&#39; <span class=\"meta\">(local copy: seeds/000_fd43.txt)</span>"));
+        assert!(h.contains("<a href=\"https://example.org/jcpoa\">"));
+    }
+
+    #[test]
+    fn the_page_prints_on_a4_without_cutting_charts() {
+        let h = to_html(&sample());
+        assert!(h.contains("@media print{@page{size:A4"));
+        let print = &h[h.find("@media print").expect("print")..];
+        assert!(print.contains("figure,") && print.contains("break-inside:avoid"));
     }
 }

@@ -26,8 +26,8 @@ pub struct ReportInput {
     pub date: String,
     /// Scenario description.
     pub description: String,
-    /// Source citations.
-    pub sources: Vec<String>,
+    /// Where the numbers come from.
+    pub sources: Vec<SourceRow>,
     /// Actors at and around the table.
     pub actors: Vec<ActorRow>,
     /// Issues with every actor's stance.
@@ -44,8 +44,63 @@ pub struct ReportInput {
     pub causes: Option<Vec<Cause>>,
     /// Tornado of input effects.
     pub tornado: Option<Vec<TornadoRow>>,
+    /// Runs per variant behind the tornado (0: unknown).
+    pub sensitivity_runs: usize,
     /// A what-if variant's probabilities, for comparison.
     pub whatif: Option<Outcomes>,
+    /// Where each issue settled in the simulated futures that settled it.
+    pub settled: Option<Vec<SettledRow>>,
+    /// The scenario's events, in time order.
+    pub events: Vec<EventRow>,
+}
+
+/// One source, as a citation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceRow {
+    /// Short id used in the scenario's notes.
+    pub id: String,
+    /// Human-readable citation.
+    pub citation: String,
+    /// URL or file name, when there is one.
+    pub url: Option<String>,
+}
+
+/// Where one issue settled over the simulated futures that settled it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SettledRow {
+    /// Issue id.
+    pub id: String,
+    /// Issue name.
+    pub name: String,
+    /// The central settlement, as text (the mean; the nearest option for discrete issues).
+    pub value: String,
+    /// 10th percentile, as text.
+    pub p10: String,
+    /// 90th percentile, as text.
+    pub p90: String,
+    /// Share of all simulated futures that settled the issue.
+    pub settled: f64,
+}
+
+/// One scenario event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventRow {
+    /// Event id.
+    pub id: String,
+    /// Short human name.
+    pub name: String,
+    /// When: `round 3`, a date, or empty.
+    pub when: String,
+    /// What happens.
+    pub description: String,
+    /// Probability that it happens, as text (with its range when uncertain).
+    pub probability: String,
+    /// Share of simulated futures in which it fired, if simulated.
+    pub fired: Option<f64>,
+    /// What it changes, one entry per effect, in words.
+    pub changes: Vec<String>,
+    /// True if the event itself ends the talks in breakdown.
+    pub escalation: bool,
 }
 
 /// One actor.
@@ -74,6 +129,8 @@ pub struct IssueRow {
     pub scale: String,
     /// Status quo, as text.
     pub status_quo: String,
+    /// Status quo on the scale (option index for discrete issues).
+    pub status_quo_value: f64,
     /// Lower and upper end of the scale (option indices for discrete issues).
     pub range: (f64, f64),
     /// Option labels, for discrete issues.
@@ -91,6 +148,9 @@ pub struct Forecasts {
     pub rows: Vec<(String, String, Vec<String>, String)>,
     /// Per issue: the round-by-round forecast of a round-based model (model id, values from round 0).
     pub trajectories: Vec<(String, String, Vec<f64>)>,
+    /// Per row: each model's outcome as a number (option index for discrete issues), in the
+    /// order of `models`; empty when not given (no disagreement check then).
+    pub values: Vec<Vec<f64>>,
 }
 
 /// The two-party utility plane.
@@ -239,8 +299,16 @@ pub struct IssueErrorRow {
 pub struct TornadoRow {
     /// Input path.
     pub input: String,
+    /// The input in words, e.g. `Iran: capability` (empty: the path is shown).
+    pub label: String,
+    /// The input's low value.
+    pub low: f64,
+    /// The input's high value.
+    pub high: f64,
     /// Change in P(deal), high minus low.
     pub delta_p_deal: f64,
+    /// 95 % interval of the change in P(deal), if computed.
+    pub ci: Option<(f64, f64)>,
     /// Change in P(breakdown), high minus low.
     pub delta_p_breakdown: f64,
 }

@@ -12,6 +12,16 @@ pub(crate) fn cell(s: &str) -> String {
         .replace('\n', " ")
 }
 
+/// A change in probability in signed percentage points, never `-0.0`.
+fn signed_points(x: f64) -> String {
+    let v = 100.0 * x;
+    if v.abs() < 0.05 {
+        "0.0".to_string()
+    } else {
+        format!("{v:+.1}")
+    }
+}
+
 /// Renders the report as Markdown (tables only, no charts).
 pub fn to_markdown(r: &ReportInput) -> String {
     let mut o = String::new();
@@ -120,10 +130,14 @@ pub fn to_markdown(r: &ReportInput) -> String {
         for f in t {
             let _ = writeln!(
                 o,
-                "| {} | {:+.1} pts | {:+.1} pts |",
-                cell(&f.input),
-                100.0 * f.delta_p_deal,
-                100.0 * f.delta_p_breakdown
+                "| {} | {} pts | {} pts |",
+                cell(if f.label.is_empty() {
+                    &f.input
+                } else {
+                    &f.label
+                }),
+                signed_points(f.delta_p_deal),
+                signed_points(f.delta_p_breakdown)
             );
         }
         o.push('\n');
@@ -210,7 +224,11 @@ pub fn to_markdown(r: &ReportInput) -> String {
     if !r.sources.is_empty() {
         o.push_str("\n## Sources\n\n");
         for s in &r.sources {
-            let _ = writeln!(o, "- {}", cell(s));
+            let url = s
+                .url
+                .as_deref()
+                .map_or(String::new(), |u| format!(" <{u}>"));
+            let _ = writeln!(o, "- {}{} [{}]", cell(&s.citation), url, cell(&s.id));
         }
     }
     o

@@ -1,5 +1,6 @@
-//! `detente report`: the round-by-round and breakdown-cause sections, the calibrated column,
-//! and the backtest page (`--backtest`), all self-contained.
+//! `detente report`: the summary, the round-by-round and breakdown-cause sections, the
+//! calibrated column, inputs in words, the settled package, events, glossary and sources, and
+//! the backtest page (`--backtest`), all self-contained.
 
 mod common;
 
@@ -28,6 +29,8 @@ fn copy_cases(ids: &[&str]) -> tempfile::TempDir {
 /// namespace is a name, not a resource.
 fn assert_self_contained(html: &str) {
     let h = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    // In-page links (the summary's link to the calibration caveat) load nothing.
+    let h = h.replace("<a href=\"#", "<a ");
     for bad in [
         "<script", "<link", "<img", "<iframe", "src=", "href=", "url(", "@import",
     ] {
@@ -150,4 +153,77 @@ fn backtest_takes_no_scenario_and_params_need_backtest() {
         .assert()
         .failure();
     assert!(!out.exists());
+}
+
+/// The summary opens the page: the most likely outcome with its share and calibrated
+/// probability, the package, the three inputs that move the odds (in words), and the what-if
+/// that flips the answer.
+#[test]
+fn the_report_opens_with_a_summary_in_words() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let overlay = dir.path().join("strike.toml");
+    std::fs::write(
+        &overlay,
+        "[[events]]\nid = \"military_strike\"\nround = 1\nprobability = 1.0\n",
+    )
+    .expect("write");
+    let html = dir.path().join("r.html");
+    detente()
+        .args(["report", "-o", html.to_str().expect("utf8")])
+        .args(["--runs", "200", "--sensitivity-runs", "20", "--compare"])
+        .arg(&overlay)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&html).expect("read");
+    assert_self_contained(&text);
+    let start = text.find("<section class=\"summary\"").expect("summary");
+    let end = text[start..].find("</section>").expect("end") + start;
+    let summary = &text[start..end];
+    assert!(start < text.find("<h2>How does it end?</h2>").expect("outcomes"));
+    for s in [
+        "<h3>Most likely outcome</h3>",
+        "simulated futures",
+        "share of simulated futures",
+        "Calibrated probability:",
+        "href=\"#calibration\"",
+        "<h3>Most likely package</h3>",
+        "Enrichment level",
+        "<h3>What moves the odds most</h3>",
+        "<h3>What would tip it</h3>",
+        "flips the most likely outcome",
+        "<b>breakdown</b>",
+    ] {
+        assert!(summary.contains(s), "{s}");
+    }
+    assert_eq!(summary.matches("<li>").count(), 3, "three inputs");
+    assert!(!summary.contains("<b>actors."), "inputs in words");
+    assert!(!summary.contains("<b>events."), "inputs in words");
+    // The tornado's labels are names, never raw paths.
+    let tornado = &text[text.find("<h2>What moves the odds</h2>").expect("tornado")..];
+    let svg = &tornado[..tornado.find("</svg>").expect("svg")];
+    assert!(!svg.contains("\nactors.") && !svg.contains("\nevents."));
+    assert!(!svg.contains("\n-0\n") && !svg.contains("-0.0"));
+    for s in [
+        "<h2>The settled package</h2>",
+        "<h2>Events</h2>",
+        "Netanyahu visit",
+        "United States salience of agenda scope +0.1",
+        "ends the talks in breakdown",
+        "<h2>Glossary</h2>",
+        "Kalai–Smorodinsky",
+        "(local copy: seeds/000_fd43804848db53ca.txt)",
+        "models disagree",
+    ] {
+        assert!(text.contains(s), "{s}");
+    }
+    // Without --compare the summary says no what-if was run.
+    let plain = dir.path().join("p.html");
+    detente()
+        .args(["report", "-o", plain.to_str().expect("utf8")])
+        .args(["--runs", "50", "--sensitivity-runs", "0"])
+        .assert()
+        .success();
+    let plain = std::fs::read_to_string(&plain).expect("read");
+    assert!(plain.contains("No what-if was run"));
+    assert!(plain.contains("The sensitivity analysis was not run."));
 }

@@ -5,14 +5,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use detente_backtest::{backtest, load_cases, Backtest, BacktestConfig};
-use detente_core::{format_number, IssueKind, Scenario};
+use detente_core::{format_number, IssueKind, Param, Scenario, Target};
 use detente_forecast::BdmVariant;
 use detente_negotiate::analysis::analyze;
 use detente_negotiate::protocol::Actor as Who;
 use detente_negotiate::scenario::{RunSpec, ScenarioProblem, DEFAULT_STEPS};
 use detente_report::{
-    ActorRow, BacktestInput, ByRound, CaseRow, Cause, Forecasts, IssueErrorRow, IssueRow, Outcomes,
-    Plane, ReliabilityBin, ReportInput, ScoreRow, TornadoRow,
+    ActorRow, BacktestInput, ByRound, CaseRow, Cause, EventRow, Forecasts, IssueErrorRow, IssueRow,
+    Outcomes, Plane, ReliabilityBin, ReportInput, ScoreRow, SettledRow, SourceRow, TornadoRow,
 };
 use detente_sim::{Class, SimConfig, SimResult};
 use serde_json::json;
@@ -124,7 +124,7 @@ fn cause_label(s: &Scenario, id: &str) -> String {
         Some(("walkout", a)) => format!("walk-out by {}", actor(a)),
         Some(("escalation", a)) => format!("escalation by {}", actor(a)),
         Some(("spoiler", a)) => format!("spoiler: {}", actor(a)),
-        Some(("event", e)) => format!("event: {e}"),
+        Some(("event", e)) => format!("event: {}", humanise(e)),
         _ => id.to_string(),
     }
 }
@@ -142,13 +142,240 @@ fn causes_of(s: &Scenario, r: &SimResult) -> Vec<Cause> {
         .collect()
 }
 
+/// A value on an issue's scale for a reader: the option label, or the number with the
+/// precision the scale deserves (one decimal on a 0–60 scale, not four).
 fn text(s: &Scenario, issue: usize, x: f64) -> String {
     let is = &s.issues[issue];
     if is.is_discrete() {
         is.label(x)
     } else {
-        format_number(x)
+        let (lo, hi) = is.range();
+        let width = (hi - lo).abs();
+        let decimals = if width >= 100.0 {
+            0
+        } else if width >= 10.0 {
+            1
+        } else if width >= 1.0 {
+            2
+        } else {
+            3
+        };
+        format_number(format!("{x:.decimals$}").parse().unwrap_or(x))
     }
+}
+
+/// An id as words: `netanyahu_visit` → `Netanyahu visit`.
+fn humanise(id: &str) -> String {
+    let t = id.replace(['_', '-'], " ");
+    let mut c = t.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// A name inside a sentence: the first letter lowered unless the name starts with an acronym.
+fn lower_first(name: &str) -> String {
+    let mut c = name.chars();
+    match (c.next(), c.next()) {
+        (Some(f), Some(g)) if f.is_uppercase() && !g.is_uppercase() => {
+            f.to_lowercase().chain(name.chars().skip(1)).collect()
+        }
+        _ => name.to_string(),
+    }
+}
+
+fn actor_name(s: &Scenario, id: &str) -> String {
+    s.actors
+        .iter()
+        .find(|a| a.id == id)
+        .map_or_else(|| id.to_string(), |a| a.name.clone())
+}
+
+fn issue_name(s: &Scenario, id: &str) -> String {
+    s.issues
+        .iter()
+        .find(|i| i.id == id)
+        .map_or_else(|| id.to_string(), |i| lower_first(&i.name))
+}
+
+/// What an event effect shifts, in words: `United States salience of agenda scope`.
+fn target_words(s: &Scenario, t: &Target) -> String {
+    let actor = |k: usize| s.actors.get(k).map_or_else(String::new, |a| a.name.clone());
+    let issue = |k: usize| {
+        s.issues
+            .get(k)
+            .map_or_else(String::new, |i| lower_first(&i.name))
+    };
+    match *t {
+        Target::Position { actor: a, issue: i } => format!("{} position on {}", actor(a), issue(i)),
+        Target::Salience { actor: a, issue: i } => {
+            format!("{} salience of {}", actor(a), issue(i))
+        }
+        Target::Capability { actor: a } => format!("{} capability", actor(a)),
+        Target::Batna { actor: a } => format!("{} BATNA", actor(a)),
+    }
+}
+
+/// A reader's name for a parameter path of the sensitivity analysis, with the scenario's
+/// names: `actors.iran.capability` → `Iran: capability`,
+/// `events.netanyahu_visit.effects[0].amount` → `Netanyahu visit: effect on United States
+/// salience of agenda scope`. Unknown paths come back unchanged.
+fn input_label(s: &Scenario, path: &str) -> String {
+    let parts: Vec<&str> = path.split('.').collect();
+    match parts.as_slice() {
+        ["actors", a, what] => {
+            let what = match *what {
+                "capability" => "capability",
+                "batna" => "BATNA (value of no deal)",
+                "risk" => "risk attitude",
+                "war_cost" => "cost of conflict",
+                "spoiler" => "spoiler propensity",
+                other => other,
+            };
+            format!("{}: {what}", actor_name(s, a))
+        }
+        ["threats", t, "credibility"] => match s.threats.iter().find(|x| x.id == *t) {
+            Some(th) => format!(
+                "{} threat ({}): credibility",
+                s.actors
+                    .get(th.by)
+                    .map_or_else(String::new, |a| a.name.clone()),
+                humanise(t).to_lowercase()
+            ),
+            None => format!("{}: credibility", humanise(t)),
+        },
+        ["issues", i, "status_quo"] => format!("{}: status quo", humanise_issue(s, i)),
+        ["positions", a, i, what] => format!(
+            "{}: {} {}",
+            actor_name(s, a),
+            if *what == "salience" {
+                "salience of"
+            } else {
+                "position on"
+            },
+            issue_name(s, i)
+        ),
+        ["events", e, "probability"] => format!("{}: probability it happens", humanise(e)),
+        ["events", e, eff, "amount"] => {
+            let k: Option<usize> = eff
+                .strip_prefix("effects[")
+                .and_then(|x| x.strip_suffix(']'))
+                .and_then(|x| x.parse().ok());
+            let target = s
+                .events
+                .iter()
+                .find(|x| x.id == *e)
+                .and_then(|ev| k.and_then(|k| ev.effects.get(k)))
+                .map(|ef| target_words(s, &ef.target));
+            match target {
+                Some(t) => format!("{}: effect on {t}", humanise(e)),
+                None => format!("{}: size of an effect", humanise(e)),
+            }
+        }
+        _ => path.to_string(),
+    }
+}
+
+fn humanise_issue(s: &Scenario, id: &str) -> String {
+    s.issues
+        .iter()
+        .find(|i| i.id == id)
+        .map_or_else(|| humanise(id), |i| i.name.clone())
+}
+
+/// A parameter as text: the point value, with its range when uncertain.
+fn param_text(p: &Param) -> String {
+    if p.is_uncertain() {
+        let (lo, hi) = p.bounds();
+        format!(
+            "{} ({}–{})",
+            format_number(p.value),
+            format_number(lo),
+            format_number(hi)
+        )
+    } else {
+        format_number(p.value)
+    }
+}
+
+/// The scenario's events in time order, with what each changes in words.
+fn events_of(s: &Scenario, sim: Option<&SimResult>) -> Vec<EventRow> {
+    let mut rows: Vec<(u32, EventRow)> = s
+        .events
+        .iter()
+        .map(|e| {
+            let when = match (e.round, &e.date) {
+                (Some(r), Some(d)) => format!("round {r} ({d})"),
+                (Some(r), None) => format!("round {r}"),
+                (None, Some(d)) => d.clone(),
+                (None, None) => String::new(),
+            };
+            let changes = e
+                .effects
+                .iter()
+                .map(|ef| {
+                    let amount = param_text(&ef.amount);
+                    let sign = if ef.amount.value > 0.0 { "+" } else { "" };
+                    let unit = match ef.target {
+                        Target::Position { issue, .. } if s.issues[issue].is_discrete() => {
+                            " option steps"
+                        }
+                        _ => "",
+                    };
+                    format!("{} {sign}{amount}{unit}", target_words(s, &ef.target))
+                })
+                .collect();
+            let row = EventRow {
+                id: e.id.clone(),
+                name: humanise(&e.id),
+                when,
+                description: e.description.clone(),
+                probability: param_text(&e.probability),
+                fired: sim.and_then(|r| r.events.iter().find(|x| x.0 == e.id).map(|x| x.1)),
+                changes,
+                escalation: e.escalation,
+            };
+            (e.round.unwrap_or(u32::MAX), row)
+        })
+        .collect();
+    // Stable: events at the same round keep the scenario's order.
+    rows.sort_by_key(|r| r.0);
+    rows.into_iter().map(|r| r.1).collect()
+}
+
+/// Where each issue settled over the runs that settled it.
+fn settled_of(s: &Scenario, sim: &SimResult) -> Vec<SettledRow> {
+    sim.issues
+        .iter()
+        .filter_map(|st| {
+            let i = s.issues.iter().position(|x| x.id == st.id)?;
+            let t = |x: Option<f64>| x.map_or_else(String::new, |x| text(s, i, x));
+            Some(SettledRow {
+                id: st.id.clone(),
+                name: s.issues[i].name.clone(),
+                value: st
+                    .mean
+                    .map_or_else(|| "never settled".to_string(), |m| text(s, i, m)),
+                p10: t(st.p10),
+                p90: t(st.p90),
+                settled: st.n as f64 / sim.runs.max(1) as f64,
+            })
+        })
+        .collect()
+}
+
+/// A conservative 95 % interval of P(high) − P(low) from the two variants' shares of `n` runs
+/// each, treating them as independent (they share random numbers, so the true interval is
+/// narrower).
+fn delta_ci(p_low: f64, p_high: f64, n: usize) -> Option<(f64, f64)> {
+    if n == 0 {
+        return None;
+    }
+    let n = n as f64;
+    let se = (p_low * (1.0 - p_low) / n + p_high * (1.0 - p_high) / n).sqrt();
+    let d = p_high - p_low;
+    Some((d - 1.96 * se, d + 1.96 * se))
 }
 
 /// Builds every section that applies to `s`.
@@ -158,7 +385,16 @@ pub fn build(loaded: &Loaded, a: &Args, json: bool) -> Result<ReportInput, CliEr
         title: s.meta.title.clone(),
         date: s.meta.date.clone(),
         description: s.meta.description.clone(),
-        sources: s.meta.sources.iter().map(|x| x.citation.clone()).collect(),
+        sources: s
+            .meta
+            .sources
+            .iter()
+            .map(|x| SourceRow {
+                id: x.id.clone(),
+                citation: x.citation.clone(),
+                url: x.url.clone(),
+            })
+            .collect(),
         ..ReportInput::default()
     };
     r.actors = s
@@ -189,6 +425,7 @@ pub fn build(loaded: &Loaded, a: &Args, json: bool) -> Result<ReportInput, CliEr
                 IssueKind::Discrete { options } => options.join(" < "),
             },
             status_quo: is.label(is.status_quo.value),
+            status_quo_value: is.status_quo.value,
             range: is.range(),
             options: is.options().map(<[String]>::to_vec).unwrap_or_default(),
             stances: s
@@ -233,6 +470,9 @@ pub fn build(loaded: &Loaded, a: &Args, json: bool) -> Result<ReportInput, CliEr
             })
             .collect(),
         trajectories,
+        values: (0..s.issues.len())
+            .map(|i| fs.iter().map(|f| f.outcomes[i]).collect())
+            .collect(),
     });
     // The bargaining plane (two parties).
     if let Ok(p) = ScenarioProblem::from_scenario(s, DEFAULT_STEPS) {
@@ -329,11 +569,21 @@ pub fn build(loaded: &Loaded, a: &Args, json: bool) -> Result<ReportInput, CliEr
             r.by_round = Some(by_round_of(&sim));
         }
         r.causes = Some(causes_of(s, &sim));
+        r.settled = Some(settled_of(s, &sim));
+        r.events = events_of(s, Some(&sim));
         if let Some(o) = &a.compare {
             let v = overlay(s, o)?;
             let vr = detente_sim::simulate(&v, &cfg, &|| {}).map_err(sim_err)?;
-            r.whatif = Some(outcomes_of(&o.display().to_string(), &vr));
+            // The overlay's file name: the folder it sits in says nothing to a reader.
+            let label = o.file_name().map_or_else(
+                || o.display().to_string(),
+                |f| f.to_string_lossy().into_owned(),
+            );
+            r.whatif = Some(outcomes_of(&label, &vr));
         }
+    }
+    if r.events.is_empty() {
+        r.events = events_of(s, None);
     }
     if a.sensitivity_runs > 0 {
         let cfg = SimConfig {
@@ -350,12 +600,17 @@ pub fn build(loaded: &Loaded, a: &Args, json: bool) -> Result<ReportInput, CliEr
         );
         let t = detente_sim::sensitivity(s, &cfg, &|| pb.inc(1)).map_err(sim_err)?;
         pb.finish_and_clear();
+        r.sensitivity_runs = t.runs;
         r.tornado = Some(
             t.factors
                 .iter()
                 .take(12)
                 .map(|f| TornadoRow {
                     input: f.input.clone(),
+                    label: input_label(s, &f.input),
+                    low: f.low,
+                    high: f.high,
+                    ci: delta_ci(f.p_deal_low, f.p_deal_high, t.runs),
                     delta_p_deal: f.delta_p_deal,
                     delta_p_breakdown: f.delta_p_breakdown,
                 })
@@ -502,4 +757,74 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
         ));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inputs_get_the_scenarios_names() {
+        let s = detente_core::builtin::muscat();
+        for (path, want) in [
+            ("actors.iran.capability", "Iran: capability"),
+            (
+                "actors.usa.batna",
+                "United States: BATNA (value of no deal)",
+            ),
+            (
+                "events.netanyahu_visit.effects[0].amount",
+                "Netanyahu visit: effect on United States salience of agenda scope",
+            ),
+            (
+                "events.military_strike.probability",
+                "Military strike: probability it happens",
+            ),
+            (
+                "positions.gulf.enrichment_level.position",
+                "Gulf states: position on enrichment level",
+            ),
+            ("no.such.path", "no.such.path"),
+        ] {
+            assert_eq!(input_label(&s, path), want);
+        }
+        // Every path the sensitivity analysis varies gets words, not the raw path.
+        for (path, _, _) in detente_sim::param_paths(&s) {
+            assert_ne!(input_label(&s, &path), path);
+        }
+        assert_eq!(lower_first("IAEA access"), "IAEA access");
+    }
+
+    #[test]
+    fn effect_intervals_cover_the_effect() {
+        let (lo, hi) = delta_ci(0.4, 0.5, 200).expect("interval");
+        assert!(lo < 0.1 && 0.1 < hi && lo > -0.1 && hi < 0.3);
+        assert!(delta_ci(0.4, 0.5, 0).is_none());
+    }
+
+    #[test]
+    fn events_run_in_time_order_and_say_what_they_change() {
+        let s = detente_core::builtin::muscat();
+        let ev = events_of(&s, None);
+        assert_eq!(ev.len(), s.events.len());
+        let rounds: Vec<u32> = ev
+            .iter()
+            .filter_map(|e| {
+                e.when
+                    .strip_prefix("round ")?
+                    .split(' ')
+                    .next()?
+                    .parse()
+                    .ok()
+            })
+            .collect();
+        assert!(rounds.windows(2).all(|w| w[0] <= w[1]), "{rounds:?}");
+        let visit = ev
+            .iter()
+            .find(|e| e.id == "netanyahu_visit")
+            .expect("visit");
+        assert_eq!(visit.name, "Netanyahu visit");
+        assert!(visit.changes[0].starts_with("United States salience of agenda scope +0.1"));
+        assert!(ev.iter().any(|e| e.escalation));
+    }
 }
