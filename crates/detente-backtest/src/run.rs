@@ -364,7 +364,7 @@ pub fn backtest(
 pub fn dynamics_grid() -> Vec<[f64; 4]> {
     let mut g = Vec::new();
     for pace in [2.0, 4.0, 10.0] {
-        for hazard in [4.0, 16.0, 64.0, 256.0] {
+        for hazard in [4.0, 16.0, 64.0, 256.0, 1024.0] {
             for spoil in [1.0, 4.0] {
                 for resolve in [0.0, 0.05, 0.1, 0.2] {
                     g.push([pace, hazard, spoil, resolve]);
@@ -376,7 +376,7 @@ pub fn dynamics_grid() -> Vec<[f64; 4]> {
 }
 
 /// The values of `shrink` tried for every dynamics grid point (no new simulation needed).
-pub const SHRINK: [f64; 8] = [0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.6, 0.8];
+pub const SHRINK: [f64; 10] = [0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.6, 0.8, 0.9, 1.0];
 
 /// The full calibration grid: every dynamics point × every shrink value, in that order.
 pub fn grid() -> Vec<[f64; 5]> {

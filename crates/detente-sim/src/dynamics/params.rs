@@ -165,7 +165,7 @@ impl Params {
     pub fn check(&self) -> Result<(), String> {
         let fields = [
             ("pace", self.pace, 0.0, 1e3),
-            ("hazard", self.hazard, 0.0, 1e3),
+            ("hazard", self.hazard, 0.0, 1e4),
             ("spoil", self.spoil, 0.0, 1e3),
             ("gamma", self.gamma, 0.0, 10.0),
             ("discount", self.discount, 1e-6, 1.0),
