@@ -1,6 +1,8 @@
 //! The bad-input corpus in `tests/bad-inputs/`: every file must be rejected (exit 1, no panic)
 //! with an error naming the expected line and field. Each `NAME` has a sidecar `NAME.expect`
 //! with `line=N` (0: any), `field=F` (empty: any) and `contains=TEXT` (empty: any).
+//! Every file is also validated in text mode, where the diagnostics are rendered with source
+//! excerpts: that must not panic either, and must name the same line.
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -41,6 +43,13 @@ fn every_bad_input_is_rejected_with_a_located_error() {
             .arg("--json")
             .output()
             .expect("runs");
+        let text = Command::cargo_bin("detente")
+            .expect("binary")
+            .arg("validate")
+            .arg(f)
+            .output()
+            .expect("runs");
+        let text_err = String::from_utf8_lossy(&text.stderr);
         let stderr = String::from_utf8_lossy(&out.stderr);
         let name = f
             .file_name()
@@ -49,6 +58,21 @@ fn every_bad_input_is_rejected_with_a_located_error() {
             .to_string();
         if stderr.contains("panicked") {
             failures.push(format!("{name}: panicked: {stderr}"));
+            continue;
+        }
+        if text_err.contains("panicked") || text.status.code() != Some(1) {
+            failures.push(format!(
+                "{name}: text mode: exit code {:?}: {}",
+                text.status.code(),
+                text_err.chars().take(2000).collect::<String>()
+            ));
+            continue;
+        }
+        if line > 0
+            && !text_err.contains(&format!(":{line}:"))
+            && !text_err.contains(&format!(":{line}]"))
+        {
+            failures.push(format!("{name}: text mode does not name line {line}"));
             continue;
         }
         if out.status.code() != Some(1) {

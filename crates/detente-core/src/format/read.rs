@@ -40,6 +40,7 @@ pub fn parse_toml(src: &str, file: &str) -> Result<(Scenario, Problems), LoadErr
     let mut d = Decoder {
         file,
         src,
+        lines: crate::diag::LineIndex::new(src),
         problems: Problems::new(),
         spans: SpanMap::default(),
     };
@@ -59,7 +60,7 @@ pub fn parse_toml(src: &str, file: &str) -> Result<(Scenario, Problems), LoadErr
                     file: file.to_string(),
                     ..p
                 }
-                .spanned(src, span),
+                .spanned_in(&d.lines, span),
                 None => Problem {
                     file: file.to_string(),
                     ..p
@@ -82,6 +83,7 @@ pub fn parse_toml(src: &str, file: &str) -> Result<(Scenario, Problems), LoadErr
 struct Decoder<'a> {
     file: &'a str,
     src: &'a str,
+    lines: crate::diag::LineIndex<'a>,
     problems: Problems,
     spans: SpanMap,
 }
@@ -123,7 +125,7 @@ impl<'a> Decoder<'a> {
     fn err(&mut self, span: Option<Range<usize>>, field: &str, msg: impl Into<String>) {
         let p = Problem::error(self.file, field, msg);
         let p = match span {
-            Some(s) => p.spanned(self.src, s),
+            Some(s) => p.spanned_in(&self.lines, s),
             None => p,
         };
         self.problems.push(p);
@@ -132,7 +134,7 @@ impl<'a> Decoder<'a> {
     fn warn(&mut self, span: Option<Range<usize>>, field: &str, msg: impl Into<String>) {
         let p = Problem::warning(self.file, field, msg);
         let p = match span {
-            Some(s) => p.spanned(self.src, s),
+            Some(s) => p.spanned_in(&self.lines, s),
             None => p,
         };
         self.problems.push(p);

@@ -363,18 +363,19 @@ impl Node {
 struct Ctx<'a> {
     file: &'a str,
     src: &'a str,
+    lines: crate::diag::LineIndex<'a>,
     problems: Problems,
 }
 
 impl Ctx<'_> {
     fn error(&mut self, pos: usize, field: &str, msg: impl Into<String>) {
         let end = (pos + 1).min(self.src.len());
-        let p = Problem::error(self.file, field, msg).spanned(self.src, pos..end.max(pos));
+        let p = Problem::error(self.file, field, msg).spanned_in(&self.lines, pos..end.max(pos));
         self.problems.push(p);
     }
     fn warning(&mut self, pos: usize, field: &str, msg: impl Into<String>) {
         let end = (pos + 1).min(self.src.len());
-        let p = Problem::warning(self.file, field, msg).spanned(self.src, pos..end.max(pos));
+        let p = Problem::warning(self.file, field, msg).spanned_in(&self.lines, pos..end.max(pos));
         self.problems.push(p);
     }
     fn invalid(self) -> LoadError {
@@ -468,6 +469,7 @@ fn parse_tree(bytes: &[u8], file: &str) -> Result<(String, Node), LoadError> {
     let mut ctx = Ctx {
         file,
         src: &src,
+        lines: crate::diag::LineIndex::new(&src),
         problems: Problems::new(),
     };
     let root = {
@@ -576,6 +578,7 @@ pub fn parse_domain(bytes: &[u8], file: &str) -> Result<(Vec<GeniusIssue>, Probl
     let mut ctx = Ctx {
         file,
         src: &src,
+        lines: crate::diag::LineIndex::new(&src),
         problems: Problems::new(),
     };
     if root.name != "negotiation_template" {
@@ -704,6 +707,7 @@ pub fn parse_profile(
     let mut ctx = Ctx {
         file,
         src: &src,
+        lines: crate::diag::LineIndex::new(&src),
         problems: Problems::new(),
     };
     if root.name != "utility_space" {

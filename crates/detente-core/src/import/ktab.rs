@@ -289,6 +289,7 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
     let mut seen_actors = false;
     let mut text_seen = false;
     let span = |pos: usize| pos..(pos + 1).min(text.len()).max(pos);
+    let lines = crate::diag::LineIndex::new(text);
     loop {
         let before = reader.buffer_position() as usize;
         match reader.read_event() {
@@ -300,7 +301,7 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                             "",
                             format!("elements nested deeper than {MAX_DEPTH}"),
                         )
-                        .spanned(text, span(before)),
+                        .spanned_in(&lines, span(before)),
                     );
                     break;
                 }
@@ -335,7 +336,7 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                             &name,
                             format!("empty <{name}>; expected a number from 0 to 100"),
                         )
-                        .spanned(text, span(before)),
+                        .spanned_in(&lines, span(before)),
                     );
                 }
                 if name == "IdealAdjustment" {
@@ -348,7 +349,7 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                     Err(e) => {
                         p.push(
                             Problem::error(file, "", format!("cannot read text: {e}"))
-                                .spanned(text, span(before)),
+                                .spanned_in(&lines, span(before)),
                         );
                         break;
                     }
@@ -375,7 +376,7 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                                         "<{field}> is `{raw}`; expected a number from {lo} to {hi}"
                                     ),
                                 )
-                                .spanned(text, span(before)),
+                                .spanned_in(&lines, span(before)),
                             );
                             None
                         }
@@ -443,7 +444,7 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                             &name,
                             format!("empty <{name}>; expected a number from 0 to 100"),
                         )
-                        .spanned(text, span(before)),
+                        .spanned_in(&lines, span(before)),
                     );
                 }
                 text_seen = true;
@@ -456,7 +457,7 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                                     "Actor",
                                     "<Actor> needs <name> and <capability>",
                                 )
-                                .spanned(text, span(pos)),
+                                .spanned_in(&lines, span(pos)),
                             );
                         }
                         s.actors.push(a);
@@ -478,7 +479,7 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                                     "iaPair",
                                     "<iaPair> needs <adjustingIdeal>, <referencePos> and <adjust>",
                                 )
-                                .spanned(text, span(pos)),
+                                .spanned_in(&lines, span(pos)),
                             ),
                         }
                     }
@@ -492,7 +493,7 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                         "",
                         "DOCTYPE declarations are not accepted in KTAB XML",
                     )
-                    .spanned(text, span(before)),
+                    .spanned_in(&lines, span(before)),
                 );
                 break;
             }
@@ -502,7 +503,7 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                 let pos = reader.error_position() as usize;
                 p.push(
                     Problem::error(file, "", format!("malformed XML: {e}"))
-                        .spanned(text, span(pos)),
+                        .spanned_in(&lines, span(pos)),
                 );
                 break;
             }
@@ -517,7 +518,7 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                     "Actors",
                     format!("found {} actors; KTAB needs at least 3", s.actors.len()),
                 )
-                .spanned(text, span(end)),
+                .spanned_in(&lines, span(end)),
             );
         }
         if s.dims.is_empty() {
@@ -527,7 +528,7 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                     "Dimensions",
                     "no <dName> in <Dimensions>; expected at least one dimension",
                 )
-                .spanned(text, span(end)),
+                .spanned_in(&lines, span(end)),
             );
         }
         for a in &s.actors {
@@ -544,14 +545,14 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                             s.dims.len()
                         ),
                     )
-                    .spanned(text, span(end)),
+                    .spanned_in(&lines, span(end)),
                 );
             }
         }
         if !seen_ia {
             p.push(
                 Problem::error(file, "IdealAdjustment", "missing <IdealAdjustment>: KTAB's SMP requires the ideal-adjustment list (smpc rejects this file too)")
-                    .spanned(text, span(end)),
+                    .spanned_in(&lines, span(end)),
             );
         }
         for ia in &s.ideal_adjustment {
@@ -563,7 +564,7 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                             "iaPair",
                             format!("<iaPair> names unknown actor `{who}`"),
                         )
-                        .spanned(text, span(end)),
+                        .spanned_in(&lines, span(end)),
                     );
                 }
             }
