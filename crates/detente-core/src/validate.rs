@@ -319,6 +319,17 @@ pub fn validate(s: &Scenario) -> Problems {
             }
         }
     }
+    if s.protocol.rounds > crate::limits::MAX_ROUNDS {
+        v.push(Problem::error(
+            "",
+            "protocol.rounds",
+            format!(
+                "{} rounds is above the limit of {}: every simulated future plays up to this many rounds, so cost grows with runs × rounds (see docs/limits.md)",
+                s.protocol.rounds,
+                crate::limits::MAX_ROUNDS
+            ),
+        ));
+    }
     if let Some(m) = &s.protocol.mediator {
         if let Some(i) = s.actor_index(m) {
             if s.actors[i].role != Role::Mediator {

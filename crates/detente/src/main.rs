@@ -2,6 +2,7 @@
 
 mod cli;
 mod cmd;
+mod flags;
 mod load;
 mod render;
 

@@ -21,7 +21,7 @@ use crate::diag::{line_col, LoadError, Problem, Problems};
 pub const MAX_DEPTH: usize = 64;
 
 /// Largest GENIUS file accepted, in bytes.
-pub const MAX_BYTES: usize = 16 << 20;
+pub const MAX_BYTES: usize = crate::limits::MAX_INPUT_BYTES as usize;
 
 /// Largest number of values an integer issue may have.
 pub const MAX_INTEGER_VALUES: i64 = 1_000_000;
@@ -911,10 +911,7 @@ pub fn parse_profile(
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, LoadError> {
-    std::fs::read(path).map_err(|source| LoadError::Io {
-        path: path.display().to_string(),
-        source,
-    })
+    crate::limits::read_input(path)
 }
 
 fn file_name(path: &Path) -> String {

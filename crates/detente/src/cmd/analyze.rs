@@ -25,8 +25,8 @@ pub struct Args {
     /// The scenario, or a GENIUS folder / domain file.
     #[command(flatten)]
     pub source: Source,
-    /// Steps a continuous issue is discretised into.
-    #[arg(long, default_value_t = detente_negotiate::scenario::DEFAULT_STEPS)]
+    /// Steps a continuous issue is discretised into (2 to 1000).
+    #[arg(long, default_value_t = detente_negotiate::scenario::DEFAULT_STEPS, value_parser = crate::flags::steps)]
     pub steps: usize,
 }
 
@@ -55,7 +55,7 @@ fn is_genius(src: &Source) -> Option<&Path> {
         let bytes = if path.is_dir() {
             None
         } else {
-            std::fs::read(path).ok()
+            crate::load::read(path).ok()
         };
         guess(path, bytes.as_deref())
     });

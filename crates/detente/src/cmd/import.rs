@@ -70,7 +70,7 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
     let fmt = a
         .source
         .from
-        .unwrap_or_else(|| guess(path, std::fs::read(path).ok().as_deref()));
+        .unwrap_or_else(|| guess(path, crate::load::read(path).ok().as_deref()));
     report(&loaded.warnings, &loaded.text, json);
     match &a.output {
         Some(out) => {
