@@ -11,6 +11,10 @@ use crate::diag::LoadError;
 /// 16 MiB. The largest real scenarios are a few hundred KiB.
 pub const MAX_INPUT_BYTES: u64 = 16 << 20;
 
+/// Largest magnitude of a capability or an issue bound: models square distances on an
+/// issue's range and sum capability × salience over actors, which must stay finite.
+pub const MAX_MAGNITUDE: f64 = 1e12;
+
 /// Most protocol rounds of a session (scenario `protocol.rounds`, `negotiate --rounds`): a
 /// round is one offer carried; each simulated future plays up to this many, so the cost of a
 /// simulation grows with runs × rounds.

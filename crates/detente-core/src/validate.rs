@@ -29,8 +29,8 @@ pub fn validate(s: &Scenario) -> Problems {
             f("capability"),
             &a.capability,
             "capability",
-            |x| x > 0.0,
-            "> 0",
+            |x| x > 0.0 && x <= crate::limits::MAX_MAGNITUDE,
+            "> 0 and at most 1e12 (capabilities are relative: rescale them)",
         );
         if let Some(r) = &a.risk {
             check_param(
@@ -134,6 +134,19 @@ pub fn validate(s: &Scenario) -> Problems {
     for (i, is) in s.issues.iter().enumerate() {
         let (lo, hi) = is.range();
         if let IssueKind::Continuous { min, max, .. } = &is.kind {
+            let huge = [("min", min), ("max", max)]
+                .into_iter()
+                .find(|(_, x)| x.abs() > crate::limits::MAX_MAGNITUDE);
+            if let Some((k, x)) = huge {
+                err(
+                    format!("issues[{i}].{k}"),
+                    format!(
+                        "issue `{}` has {k} {x:e}; bounds must lie within ±1e12 so that distances and their squares stay finite: rescale the issue (e.g. millions instead of units)",
+                        is.id
+                    ),
+                );
+                continue;
+            }
             if min >= max {
                 err(
                     format!("issues[{i}].max"),
@@ -548,6 +561,11 @@ fn check_param(
         None
     };
     if let Some(x) = bad {
+        let x = if x.abs() >= 1e15 {
+            format!("{x:e}")
+        } else {
+            x.to_string()
+        };
         err(field, format!("{what} is {x}; expected {expected}"));
     }
 }

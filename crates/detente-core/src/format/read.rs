@@ -43,6 +43,7 @@ pub fn parse_toml(src: &str, file: &str) -> Result<(Scenario, Problems), LoadErr
         lines: crate::diag::LineIndex::new(src),
         problems: Problems::new(),
         spans: SpanMap::default(),
+        typos: Default::default(),
     };
     let scenario = d.document();
     if let Some(s) = &scenario {
@@ -86,6 +87,9 @@ struct Decoder<'a> {
     lines: crate::diag::LineIndex<'a>,
     problems: Problems,
     spans: SpanMap,
+    /// Fields whose key was misspelt (`actors[0].capabilty` reported as a typo of
+    /// `actors[0].capability`): not reported again as missing.
+    typos: std::collections::HashSet<String>,
 }
 
 /// A table (standard or inline) with its span and dotted path.
@@ -321,7 +325,12 @@ impl<'a> Decoder<'a> {
                     format!("{}.{k}", t.path)
                 };
                 let hint = match closest(k, allowed) {
-                    Some(c) => format!("; did you mean `{c}`?"),
+                    Some(c) => {
+                        if !t.t.contains_key(c) {
+                            self.typos.insert(self.field(t, c));
+                        }
+                        format!("; did you mean `{c}`?")
+                    }
                     None => ";".to_string(),
                 };
                 self.err(
@@ -362,6 +371,9 @@ impl<'a> Decoder<'a> {
 
     fn missing(&mut self, t: &Tab, key: &str, what: &str) {
         let field = self.field(t, key);
+        if self.typos.contains(&field) {
+            return; // reported once, as a misspelt key
+        }
         self.err(
             t.span.clone(),
             &field,
@@ -713,11 +725,18 @@ impl<'a> Decoder<'a> {
             d.err(span.clone(), field, msg.to_string());
             None
         };
+        if value.is_some() && mode.is_some() {
+            return bad(
+                self,
+                "give `value` or `mode`, not both: each names the most likely value",
+            );
+        }
         let dist = match (low, mode.or(value), high, mean, sd) {
             (Some(l), None, Some(h), None, None) => Dist::Uniform { low: l, high: h },
             (Some(l), Some(m), Some(h), None, None) => Dist::Triangular { low: l, mode: m, high: h },
             (None, None, None, Some(m), Some(s)) => Dist::Normal { mean: m, sd: s },
-            (None, Some(x), None, None, None) if mode.is_none() => return Some(Param::fixed(x)),
+            // `{ value = x }` and `{ mode = x }` alike: a fixed x.
+            (None, Some(x), None, None, None) => return Some(Param::fixed(x)),
             _ => {
                 return bad(
                     self,
@@ -769,8 +788,14 @@ impl<'a> Decoder<'a> {
         };
         for s in self.tables(t, "sources", false).iter().flatten() {
             self.check_keys(s, &["id", "citation", "url"]);
+            // An id is optional; when given it follows the rule of every other id.
+            let id = if self.get(s, "id").is_some() {
+                self.id(s, "id").unwrap_or_default()
+            } else {
+                String::new()
+            };
             m.sources.push(Source {
-                id: self.string(s, "id", false).unwrap_or_default(),
+                id,
                 citation: self.string(s, "citation", true).unwrap_or_default(),
                 url: self.string(s, "url", false),
             });
@@ -837,11 +862,14 @@ impl<'a> Decoder<'a> {
         });
         let notes = self.string(t, "notes", false).unwrap_or_default();
         let id = id?;
+        // A missing or bad capability is an error already reported: the actor is kept with a
+        // stand-in so that references to it and the rest of the file are still checked.
+        let capability = capability.unwrap_or(Param::fixed(1.0));
         Some(Actor {
             name: name.unwrap_or_else(|| id.clone()),
             id,
             role,
-            capability: capability?,
+            capability,
             risk,
             pressures,
             batna,
@@ -1491,6 +1519,23 @@ amount = -0.1
         assert_eq!(e[0].line, 2);
         let e = errors(&GOOD.replace("status_quo = 5", "status_quo = nan"));
         assert!(e.iter().any(|p| p.message.contains("finite")), "{e:?}");
+    }
+
+    #[test]
+    fn value_and_mode_alone_are_both_a_fixed_number() {
+        for d in ["{ value = 0.7 }", "{ mode = 0.7 }"] {
+            let src = GOOD.replacen("capability = 1\n", &format!("capability = {d}\n"), 1);
+            assert_ne!(src, GOOD);
+            let (s, _) = parse_toml(&src, "t.toml").unwrap_or_else(|e| panic!("{d}: {e:?}"));
+            assert_eq!(s.actors[1].capability, Param::fixed(0.7), "{d}");
+        }
+        let src = GOOD.replacen(
+            "capability = 1\n",
+            "capability = { value = 0.7, mode = 0.6 }\n",
+            1,
+        );
+        let e = errors(&src);
+        assert!(e.iter().any(|p| p.message.contains("not both")), "{e:?}");
     }
 
     #[test]

@@ -639,6 +639,9 @@ fn read_issue(ctx: &mut Ctx<'_>, node: &Node, k: usize) -> Option<GeniusIssue> {
             let lower = ctx.integer(node, "lowerbound", &format!("{field}.lowerbound"));
             let upper = ctx.integer(node, "upperbound", &format!("{field}.upperbound"));
             let (Some(lower), Some(upper)) = (lower, upper) else {
+                if node.attr("lowerbound").is_some() && node.attr("upperbound").is_some() {
+                    return None; // a bound that is not an integer: reported above
+                }
                 ctx.error(
                     node.pos,
                     &field,
@@ -855,6 +858,13 @@ pub fn parse_profile(
     let mut reservation = None;
     if let Some(r) = root.children_named("reservation").next() {
         reservation = ctx.number(r, "value", "reservation.value");
+        if let Some(v) = reservation.filter(|v| !(0.0..=1.0).contains(v)) {
+            ctx.error(
+                r.pos,
+                "reservation.value",
+                format!("reservation value {v} is outside [0, 1]; it is a utility, like the evaluations once normalised"),
+            );
+        }
     }
     let mut discount = None;
     if let Some(r) = root.children_named("discount_factor").next() {

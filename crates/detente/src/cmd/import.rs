@@ -33,6 +33,44 @@ pub fn import(
     bytes: Option<&[u8]>,
     profiles: &[PathBuf],
 ) -> Result<Loaded, CliError> {
+    let loaded = import_unchecked(fmt, path, bytes, profiles)?;
+    if fmt != From::Toml {
+        reads_back(&loaded)?;
+    }
+    Ok(loaded)
+}
+
+/// An imported scenario must be one detente accepts: written as TOML and read back, it must
+/// validate (so `import` never writes a file that `validate` rejects). The errors are shown
+/// located in the TOML the import would write.
+fn reads_back(loaded: &Loaded) -> Result<(), CliError> {
+    let name = format!("{} (imported as TOML)", loaded.name);
+    let text = to_toml(&loaded.scenario);
+    match detente_core::format::parse_toml(&text, &name) {
+        Ok(_) => Ok(()),
+        Err(detente_core::LoadError::Invalid {
+            file,
+            source_text,
+            problems,
+        }) => {
+            let mut errors = Problems::new();
+            errors.items = problems.errors().cloned().collect();
+            Err(CliError::Load(detente_core::LoadError::Invalid {
+                file,
+                source_text,
+                problems: errors,
+            }))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn import_unchecked(
+    fmt: From,
+    path: &Path,
+    bytes: Option<&[u8]>,
+    profiles: &[PathBuf],
+) -> Result<Loaded, CliError> {
     if fmt == From::Genius {
         return crate::cmd::analyze::import_genius(path, profiles);
     }
