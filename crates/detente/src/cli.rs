@@ -80,9 +80,16 @@ pub fn run() -> ExitCode {
             .and_then(|_| check_threads(a.threads))
             .and_then(|_| cmd::calibrate::run(&a, json)),
     };
-    match result {
+    let code = match result {
         Ok(code) => code,
         Err(e) => e.report(json),
+    };
+    match crate::render::stdout_error() {
+        Some(e) => {
+            eprintln!("error: cannot write to standard output: {e}");
+            ExitCode::from(1)
+        }
+        None => code,
     }
 }
 

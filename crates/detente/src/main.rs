@@ -4,6 +4,7 @@ mod cli;
 mod cmd;
 mod flags;
 mod load;
+mod output;
 mod render;
 
 use std::process::ExitCode;

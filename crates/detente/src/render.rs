@@ -247,17 +247,41 @@ fn emit(json: bool, msg: &str) {
     }
 }
 
-/// Prints a JSON value on stdout, pretty, ignoring a closed pipe.
-pub fn print_json(v: &serde_json::Value) {
-    let mut out = std::io::stdout().lock();
-    let _ = serde_json::to_writer_pretty(&mut out, v);
-    let _ = writeln!(out);
+/// The first error writing standard output (other than a closed pipe), reported at exit.
+static STDOUT_ERROR: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+fn note_stdout(r: std::io::Result<()>) {
+    if let Err(e) = r {
+        // `detente show | head` closes the pipe early: not an error.
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            if let Ok(mut slot) = STDOUT_ERROR.lock() {
+                slot.get_or_insert_with(|| e.to_string());
+            }
+        }
+    }
 }
 
-/// Prints text on stdout, ignoring a closed pipe.
+/// Flushes standard output and returns the first error writing it (a closed pipe aside), so
+/// that `detente show > /dev/full` fails instead of exiting 0 with nothing written.
+pub fn stdout_error() -> Option<String> {
+    note_stdout(std::io::stdout().lock().flush());
+    STDOUT_ERROR.lock().ok().and_then(|s| s.clone())
+}
+
+/// Prints a JSON value on stdout, pretty (a write error is reported at exit).
+pub fn print_json(v: &serde_json::Value) {
+    let mut out = std::io::stdout().lock();
+    note_stdout(
+        serde_json::to_writer_pretty(&mut out, v)
+            .map_err(std::io::Error::from)
+            .and_then(|_| writeln!(out)),
+    );
+}
+
+/// Prints text on stdout (a write error is reported at exit).
 pub fn print_text(s: &str) {
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{s}");
+    note_stdout(writeln!(out, "{s}"));
 }
 
 /// A table in detente's house style, with the given header.

@@ -28,9 +28,10 @@ pub struct Args {
     /// Where to write the report.
     #[arg(short, long, value_name = "OUT")]
     pub output: PathBuf,
-    /// `html` (one self-contained page) or `md` (Markdown tables).
-    #[arg(long, value_parser = ["html", "md"], default_value = "html")]
-    pub format: String,
+    /// `html` (one self-contained page) or `md` (Markdown tables); default: from the extension
+    /// of OUT (`.md`: Markdown, otherwise HTML).
+    #[arg(long, value_parser = ["html", "md"])]
+    pub format: Option<String>,
     /// Overwrite OUT if it exists.
     #[arg(long)]
     pub force: bool,
@@ -280,16 +281,12 @@ pub fn build(loaded: &Loaded, a: &Args, json: bool) -> Result<ReportInput, CliEr
 
 /// Writes the report.
 pub fn run(a: &Args, json: bool) -> CmdResult {
-    if a.output.exists() && !a.force {
-        return Err(CliError::Usage(format!(
-            "{} already exists; pass --force to overwrite it",
-            a.output.display()
-        )));
-    }
+    crate::output::check_target(&a.output, a.force)?;
+    let format = crate::output::report_format(&a.output, a.format.as_deref())?;
     let loaded = load(&a.source)?;
     loaded.print_warnings(json);
     let input = build(&loaded, a, json)?;
-    let text = if a.format == "md" {
+    let text = if format == "md" {
         detente_report::to_markdown(&input)
     } else {
         detente_report::to_html(&input)
@@ -297,7 +294,7 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
     write_new(&a.output, &text, a.force)?;
     if json {
         print_json(
-            &json!({"written": a.output.display().to_string(), "format": a.format, "bytes": text.len()}),
+            &json!({"written": a.output.display().to_string(), "format": format, "bytes": text.len()}),
         );
     } else {
         print_text(&format!(
