@@ -11,6 +11,13 @@ use crate::diag::LoadError;
 /// 16 MiB. The largest real scenarios are a few hundred KiB.
 pub const MAX_INPUT_BYTES: u64 = 16 << 20;
 
+/// Most actors in a scenario: BDM keeps an (n + 1) × n table per issue and SMP costs O(n³) a
+/// turn (1,000 actors × 5 issues: about 5 s for BDM, 5 minutes for SMP; bench/README.md).
+pub const MAX_ACTORS: usize = 1_000;
+
+/// Most issues in a scenario: every model and the simulation loop over issues × actors².
+pub const MAX_ISSUES: usize = 100;
+
 /// Largest magnitude of a capability or an issue bound: models square distances on an
 /// issue's range and sum capability × salience over actors, which must stay finite.
 pub const MAX_MAGNITUDE: f64 = 1e12;
