@@ -979,8 +979,19 @@ pub fn load_folder(dir: &Path) -> Result<(GeniusDomain, Problems), LoadError> {
     files.sort_by_key(|p| file_name(p));
     let mut domain = None;
     let mut profiles = Vec::new();
+    // Files that may be the domain but cannot be read as XML (a bad byte, broken markup).
+    let mut unreadable = Vec::new();
     for f in &files {
-        match root_kind(&read(f)?) {
+        let bytes = read(f)?;
+        let kind = root_kind(&bytes);
+        if kind.is_none()
+            && (decode(&bytes).is_err()
+                || String::from_utf8_lossy(&bytes).contains("<negotiation_template"))
+        {
+            unreadable.push((f.clone(), bytes));
+            continue;
+        }
+        match kind {
             Some(GeniusRoot::Domain) if domain.is_none() => domain = Some(f.clone()),
             Some(GeniusRoot::Domain) => {
                 let mut p = Problems::new();
@@ -1001,11 +1012,24 @@ pub fn load_folder(dir: &Path) -> Result<(GeniusDomain, Problems), LoadError> {
     }
     let Some(domain) = domain else {
         let mut p = Problems::new();
+        let names: Vec<String> = unreadable.iter().map(|(f, _)| file_name(f)).collect();
         p.push(Problem::error(
             dir.display().to_string(),
             "",
-            "no GENIUS domain file (root <negotiation_template>) in the folder",
+            if names.is_empty() {
+                "no GENIUS domain file (root <negotiation_template>) in the folder".to_string()
+            } else {
+                format!(
+                    "no readable GENIUS domain file (root <negotiation_template>) in the folder; {} could not be read (see below)",
+                    names.join(", ")
+                )
+            },
         ));
+        for (f, bytes) in &unreadable {
+            if let Err(LoadError::Invalid { problems, .. }) = parse_domain(bytes, &file_name(f)) {
+                p.items.extend(problems.items);
+            }
+        }
         return Err(LoadError::Invalid {
             file: dir.display().to_string(),
             source_text: String::new(),
