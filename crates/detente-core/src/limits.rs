@@ -18,6 +18,20 @@ pub const MAX_ACTORS: usize = 1_000;
 /// Most issues in a scenario: every model and the simulation loop over issues × actors².
 pub const MAX_ISSUES: usize = 100;
 
+/// The error for `n` actors, when above [`MAX_ACTORS`].
+pub fn too_many_actors(n: usize) -> Option<String> {
+    (n > MAX_ACTORS).then(|| format!(
+        "{n} actors is above the limit of {MAX_ACTORS}: the models' cost grows with the square (BDM) or the cube (SMP) of the actor count; merge minor actors into groups (see docs/limits.md)"
+    ))
+}
+
+/// The error for `n` issues, when above [`MAX_ISSUES`].
+pub fn too_many_issues(n: usize) -> Option<String> {
+    (n > MAX_ISSUES).then(|| format!(
+        "{n} issues is above the limit of {MAX_ISSUES}: split the scenario into negotiations over fewer issues (see docs/limits.md)"
+    ))
+}
+
 /// Largest magnitude of a capability or an issue bound: models square distances on an
 /// issue's range and sum capability × salience over actors, which must stay finite.
 pub const MAX_MAGNITUDE: f64 = 1e12;

@@ -22,24 +22,11 @@ pub fn validate(s: &Scenario) -> Problems {
             "the issue list is empty; expected at least one issue".into(),
         );
     }
-    use crate::limits::{MAX_ACTORS, MAX_ISSUES};
-    if s.actors.len() > MAX_ACTORS {
-        err(
-            "actors".into(),
-            format!(
-                "{} actors is above the limit of {MAX_ACTORS}: the models' cost grows with the square (BDM) or the cube (SMP) of the actor count; merge minor actors into groups (see docs/limits.md)",
-                s.actors.len()
-            ),
-        );
+    if let Some(m) = crate::limits::too_many_actors(s.actors.len()) {
+        err("actors".into(), m);
     }
-    if s.issues.len() > MAX_ISSUES {
-        err(
-            "issues".into(),
-            format!(
-                "{} issues is above the limit of {MAX_ISSUES}: split the scenario into negotiations over fewer issues (see docs/limits.md)",
-                s.issues.len()
-            ),
-        );
+    if let Some(m) = crate::limits::too_many_issues(s.issues.len()) {
+        err("issues".into(), m);
     }
     for (i, a) in s.actors.iter().enumerate() {
         let f = |k: &str| format!("actors[{i}].{k}");

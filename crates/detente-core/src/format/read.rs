@@ -210,6 +210,26 @@ impl<'a> Decoder<'a> {
                 "the actor list is empty; expected at least one [[actors]] table",
             );
         }
+        // Past the limits, stop before the per-entry work (references are looked up by id).
+        let n_actors = actor_tabs.as_ref().map_or(0, Vec::len);
+        let n_issues = root
+            .t
+            .get("issues")
+            .and_then(|i| i.as_array_of_tables())
+            .map_or(0, |a| a.len());
+        let over = [
+            ("actors", crate::limits::too_many_actors(n_actors)),
+            ("issues", crate::limits::too_many_issues(n_issues)),
+        ];
+        if over.iter().any(|(_, m)| m.is_some()) {
+            for (list, msg) in over {
+                if let Some(msg) = msg {
+                    let span = item_span(root.t.get(list).unwrap_or(&Item::None));
+                    self.err(span, list, msg);
+                }
+            }
+            return None;
+        }
         for t in actor_tabs.iter().flatten() {
             if let Some(a) = self.actor(t) {
                 s.actors.push(a);
@@ -230,9 +250,10 @@ impl<'a> Decoder<'a> {
             }
         }
         self.duplicates(s.issues.iter().map(|i| i.id.as_str()), "issues");
+        let mut seen_stances = std::collections::HashSet::new();
         for t in self.tables(&root, "positions", false).iter().flatten() {
             if let Some(st) = self.stance(t, &s) {
-                if s.stance(st.actor, st.issue).is_some() {
+                if !seen_stances.insert((st.actor, st.issue)) {
                     let field = format!("{}.issue", t.path);
                     let span = self.spans.find(&field);
                     self.err(

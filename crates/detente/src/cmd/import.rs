@@ -45,6 +45,27 @@ pub fn import(
 /// located in the TOML the import would write.
 fn reads_back(loaded: &Loaded) -> Result<(), CliError> {
     let name = format!("{} (imported as TOML)", loaded.name);
+    // Limits first: past them the round trip itself would be slow.
+    let over: Vec<_> = [
+        (
+            "actors",
+            detente_core::limits::too_many_actors(loaded.scenario.actors.len()),
+        ),
+        (
+            "issues",
+            detente_core::limits::too_many_issues(loaded.scenario.issues.len()),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(f, m)| m.map(|m| detente_core::Problem::error(&loaded.name, f, m)))
+    .collect();
+    if !over.is_empty() {
+        return Err(CliError::Load(detente_core::LoadError::Invalid {
+            file: loaded.name.clone(),
+            source_text: String::new(),
+            problems: Problems { items: over },
+        }));
+    }
     let text = to_toml(&loaded.scenario);
     match detente_core::format::parse_toml(&text, &name) {
         Ok(_) => Ok(()),
