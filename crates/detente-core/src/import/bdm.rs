@@ -191,7 +191,21 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<(BdmTable, Problems), LoadError
         let mut num = |k: usize| -> Option<f64> {
             let s = cell(k);
             match s.parse::<f64>() {
-                Ok(v) if v.is_finite() => Some(v),
+                Ok(v) if v.is_finite() && v.abs() <= crate::limits::MAX_MAGNITUDE => Some(v),
+                Ok(v) if v.is_finite() => {
+                    problems.push(
+                        Problem::error(
+                            file,
+                            COLUMNS[k].0,
+                            format!(
+                                "{} is {v:e}; numbers must lie within ±1e12 so that sums and squares stay finite: rescale the column",
+                                COLUMNS[k].0
+                            ),
+                        )
+                        .at(line, field_column(&lines, line, index[k])),
+                    );
+                    None
+                }
                 Ok(v) => {
                     problems.push(
                         Problem::error(
