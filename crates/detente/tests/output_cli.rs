@@ -122,3 +122,35 @@ fn import_writes_whole_files_and_leaves_no_temporary_file() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write"));
 }
+
+#[test]
+fn import_never_writes_a_file_that_validate_rejects() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/bad-inputs");
+    for bad in [
+        "genius-lone-domain.xml",
+        "genius-bad-reservation.dir",
+        "bdm-huge-range.csv",
+        "bdm-mixed-salience.csv",
+        "ktab-duplicate-actor.csv",
+    ] {
+        let out_file = dir.path().join(format!("{bad}.toml"));
+        let out = detente()
+            .arg("import")
+            .arg(corpus.join(bad))
+            .arg("-o")
+            .arg(&out_file)
+            .output()
+            .expect("runs");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{bad}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !out_file.exists(),
+            "{bad}: a rejected import wrote {out_file:?}"
+        );
+    }
+}
