@@ -312,6 +312,46 @@ mod tests {
     }
 
     #[test]
+    fn any_location_in_any_text_renders_without_a_panic() {
+        // A small deterministic generator: texts with multibyte characters, tabs, CRLF and long
+        // lines; problems at any line, column and span, including past the end of the text.
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n.max(1) as u64) as usize
+        };
+        let pieces = [
+            "a", "é", "\t", "\r\n", "\n", "🙂", " ", "=", "\"", "\u{feff}",
+        ];
+        for _ in 0..400 {
+            let mut src = String::new();
+            for _ in 0..next(60) {
+                let p = pieces[next(pieces.len())];
+                let times = if next(10) == 0 { 20_000 } else { 1 + next(5) };
+                src.push_str(&p.repeat(times));
+            }
+            let lines = LineIndex::new(&src);
+            for _ in 0..5 {
+                let start = next(src.len() + 3);
+                let end = start + next(100_000);
+                let mut p = Problem::error("f", "x", "m");
+                p = match next(3) {
+                    0 => p.spanned_in(&lines, start..end),
+                    1 => p.at(next(lines.len() + 3), next(80_000)),
+                    _ => Problem {
+                        span: Some(start..end),
+                        ..p.at(next(lines.len() + 3), next(80_000))
+                    },
+                };
+                let out = render_problem(&p, &lines);
+                assert!(out.contains('m'));
+            }
+        }
+    }
+
+    #[test]
     fn window_marks_the_cuts_and_maps_the_span() {
         let line = "é".repeat(1000);
         let (shown, r) = window(&line, 500, 3);
