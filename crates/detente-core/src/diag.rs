@@ -77,6 +77,16 @@ impl Problem {
         self
     }
 
+    /// Like [`Problem::spanned`], with line and column looked up in a prebuilt [`LineIndex`]
+    /// (use this when locating many problems in one text: each lookup is logarithmic).
+    pub fn spanned_in(mut self, lines: &LineIndex<'_>, span: Range<usize>) -> Self {
+        let (l, c) = lines.line_col(span.start);
+        self.line = l;
+        self.column = c;
+        self.span = Some(span);
+        self
+    }
+
     /// True for errors, false for warnings.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -104,7 +114,87 @@ impl fmt::Display for Problem {
     }
 }
 
+/// The start of every line of a text, built once so that locating many offsets stays linear
+/// overall (`line_col` on the raw text scans from the start each time).
+#[derive(Debug, Clone)]
+pub struct LineIndex<'a> {
+    src: &'a str,
+    /// Byte offset of the start of each line; `starts[0] == 0`.
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    /// Indexes the lines of `src` (lines end at `\n`).
+    pub fn new(src: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            src.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { src, starts }
+    }
+
+    /// The indexed text.
+    pub fn text(&self) -> &'a str {
+        self.src
+    }
+
+    /// Number of lines (a text ending in `\n` has an empty last line).
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// True for an index of nothing (never: an empty text has one empty line).
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    /// Same as [`line_col`] on the indexed text.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let mut off = offset.min(self.src.len());
+        while off > 0 && !self.src.is_char_boundary(off) {
+            off -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= off);
+        let start = self.starts[line - 1];
+        (line, self.src[start..off].chars().count() + 1)
+    }
+
+    /// Byte range of 1-based `line` without its line terminator (`\n` or `\r\n`).
+    pub fn line_range(&self, line: usize) -> Option<Range<usize>> {
+        let start = *self.starts.get(line.checked_sub(1)?)?;
+        let mut end = self
+            .starts
+            .get(line)
+            .map(|&s| s - 1)
+            .unwrap_or(self.src.len());
+        if end > start && self.src.as_bytes()[end - 1] == b'\r' {
+            end -= 1;
+        }
+        Some(start..end)
+    }
+
+    /// Text of 1-based `line` without its line terminator.
+    pub fn line(&self, line: usize) -> Option<&'a str> {
+        self.line_range(line).map(|r| &self.src[r])
+    }
+
+    /// Same as [`offset_of`] on the indexed text.
+    pub fn offset_of(&self, line: usize, column: usize) -> Option<usize> {
+        let start = *self.starts.get(line.checked_sub(1)?)?;
+        let end = self.starts.get(line).copied().unwrap_or(self.src.len());
+        let l = &self.src[start..end];
+        let col = column.max(1) - 1;
+        let within = l.char_indices().nth(col).map(|(b, _)| b).unwrap_or(l.len());
+        Some(start + within)
+    }
+}
+
 /// Converts a byte offset in `src` into a 1-based (line, column) pair; columns count characters.
+///
+/// Scans `src` up to `offset`: to locate many offsets in one text, build a [`LineIndex`].
 pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(src.len());
     let mut off = offset;
@@ -242,6 +332,28 @@ mod tests {
         assert_eq!(line_col(s, 8), (3, 1));
         assert_eq!(offset_of(s, 3, 1), Some(8));
         assert_eq!(offset_of(s, 2, 3), Some(5));
+    }
+
+    #[test]
+    fn the_line_index_agrees_with_the_scan() {
+        for s in ["", "a", "ab\ncdé\nf", "\n\n", "x\r\ny\r\n", "é\nàb\n\nc"] {
+            let idx = LineIndex::new(s);
+            for off in 0..=s.len() + 2 {
+                assert_eq!(idx.line_col(off), line_col(s, off), "{s:?} at {off}");
+            }
+            for line in 0..=idx.len() + 1 {
+                for col in 0..4 {
+                    if let Some(o) = offset_of(s, line, col) {
+                        assert_eq!(idx.offset_of(line, col), Some(o), "{s:?} {line}:{col}");
+                    }
+                }
+            }
+        }
+        let idx = LineIndex::new("ab\r\ncd\nef");
+        assert_eq!(idx.line(1), Some("ab"));
+        assert_eq!(idx.line(2), Some("cd"));
+        assert_eq!(idx.line(3), Some("ef"));
+        assert_eq!(idx.line(4), None);
     }
 
     #[test]

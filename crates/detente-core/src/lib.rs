@@ -8,6 +8,7 @@
 pub mod builtin;
 pub mod diag;
 pub mod import;
+pub mod limits;
 
 pub use diag::{LoadError, Problem, Problems, Severity};
 pub mod format;

@@ -22,6 +22,12 @@ pub fn validate(s: &Scenario) -> Problems {
             "the issue list is empty; expected at least one issue".into(),
         );
     }
+    if let Some(m) = crate::limits::too_many_actors(s.actors.len()) {
+        err("actors".into(), m);
+    }
+    if let Some(m) = crate::limits::too_many_issues(s.issues.len()) {
+        err("issues".into(), m);
+    }
     for (i, a) in s.actors.iter().enumerate() {
         let f = |k: &str| format!("actors[{i}].{k}");
         check_param(
@@ -29,8 +35,8 @@ pub fn validate(s: &Scenario) -> Problems {
             f("capability"),
             &a.capability,
             "capability",
-            |x| x > 0.0,
-            "> 0",
+            |x| x > 0.0 && x <= crate::limits::MAX_MAGNITUDE,
+            "> 0 and at most 1e12 (capabilities are relative: rescale them)",
         );
         if let Some(r) = &a.risk {
             check_param(
@@ -134,6 +140,19 @@ pub fn validate(s: &Scenario) -> Problems {
     for (i, is) in s.issues.iter().enumerate() {
         let (lo, hi) = is.range();
         if let IssueKind::Continuous { min, max, .. } = &is.kind {
+            let huge = [("min", min), ("max", max)]
+                .into_iter()
+                .find(|(_, x)| x.abs() > crate::limits::MAX_MAGNITUDE);
+            if let Some((k, x)) = huge {
+                err(
+                    format!("issues[{i}].{k}"),
+                    format!(
+                        "issue `{}` has {k} {x:e}; bounds must lie within ±1e12 so that distances and their squares stay finite: rescale the issue (e.g. millions instead of units)",
+                        is.id
+                    ),
+                );
+                continue;
+            }
             if min >= max {
                 err(
                     format!("issues[{i}].max"),
@@ -318,6 +337,17 @@ pub fn validate(s: &Scenario) -> Problems {
                 );
             }
         }
+    }
+    if s.protocol.rounds > crate::limits::MAX_ROUNDS {
+        v.push(Problem::error(
+            "",
+            "protocol.rounds",
+            format!(
+                "{} rounds is above the limit of {}: every simulated future plays up to this many rounds, so cost grows with runs × rounds (see docs/limits.md)",
+                s.protocol.rounds,
+                crate::limits::MAX_ROUNDS
+            ),
+        ));
     }
     if let Some(m) = &s.protocol.mediator {
         if let Some(i) = s.actor_index(m) {
@@ -537,6 +567,11 @@ fn check_param(
         None
     };
     if let Some(x) = bad {
+        let x = if x.abs() >= 1e15 {
+            format!("{x:e}")
+        } else {
+            x.to_string()
+        };
         err(field, format!("{what} is {x}; expected {expected}"));
     }
 }

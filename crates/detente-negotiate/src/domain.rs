@@ -66,6 +66,7 @@ impl Domain {
             .map(|i| Issue::discrete(i.name.clone(), (0..i.len()).map(|k| i.label(k)).collect()))
             .collect();
         let space = OutcomeSpace::new(issues)?;
+        space.check_size(g.profiles.len(), "")?;
         let mut parties = Vec::new();
         let mut utilities = Vec::new();
         for p in &g.profiles {

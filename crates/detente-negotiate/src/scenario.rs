@@ -23,10 +23,12 @@ use crate::NegotiateError;
 /// Default number of steps a continuous issue is discretised into.
 pub const DEFAULT_STEPS: usize = 11;
 
-/// Largest outcome space built from a scenario: sessions rank every outcome for every party
+/// Largest outcome space built from a scenario (two parties; more parties get fewer, see
+/// [`detente_core::limits::max_outcomes`]): sessions rank every outcome for every party
 /// (16 bytes per outcome and party), so continuous issues get fewer steps (down to 3) when the
-/// requested discretisation would exceed this.
-pub const MAX_OUTCOMES: u64 = 4_000_000;
+/// requested discretisation would exceed the memory budget.
+pub const MAX_OUTCOMES: u64 = detente_core::limits::OUTCOME_MEMORY_BYTES
+    / (2 * detente_core::limits::BYTES_PER_OUTCOME_AND_PARTY);
 
 /// A negotiation problem derived from a scenario, with the index maps back to it.
 #[derive(Debug, Clone, PartialEq)]
@@ -136,18 +138,30 @@ pub struct RunResult {
 
 impl ScenarioProblem {
     /// Builds the problem; continuous issues get `steps` values (fewer when the space would
-    /// exceed [`MAX_OUTCOMES`]).
+    /// exceed what the parties can rank within the memory budget,
+    /// [`detente_core::limits::max_outcomes`]).
     pub fn from_scenario(s: &Scenario, steps: usize) -> Result<Self, NegotiateError> {
         let mut steps = steps.max(2);
+        let parties = s.parties().count();
+        let max = detente_core::limits::max_outcomes(parties);
+        let continuous = s
+            .issues
+            .iter()
+            .any(|i| matches!(i.kind, IssueKind::Continuous { .. }));
         loop {
             match Self::build(s, steps) {
-                Ok(p) if p.domain.space.cardinality() > MAX_OUTCOMES && steps > 3 => steps -= 1,
-                Err(NegotiateError::TooLarge) if steps > 3 => steps -= 1,
-                Ok(p) if p.domain.space.cardinality() > MAX_OUTCOMES => {
-                    return Err(NegotiateError::Invalid(format!(
-                        "the scenario has {} outcomes even with 3 steps per continuous issue (at most {MAX_OUTCOMES})",
-                        p.domain.space.cardinality()
-                    )))
+                Ok(p) if p.domain.space.cardinality() > max && continuous && steps > 3 => {
+                    steps -= 1
+                }
+                Err(NegotiateError::TooLarge) if continuous && steps > 3 => steps -= 1,
+                Ok(p) => {
+                    let advice = if continuous {
+                        " (continuous issues already have the fewest steps, 3)"
+                    } else {
+                        ""
+                    };
+                    p.domain.space.check_size(p.domain.n_parties(), advice)?;
+                    return Ok(p);
                 }
                 other => return other,
             }

@@ -1,7 +1,8 @@
 //! What-if changes: `--set path=value` and scenario overlays, applied on the TOML form of the
 //! scenario so that the result is validated like any scenario file.
 
-use detente_core::format::{parse_toml, to_toml};
+use detente_core::diag::{LineIndex, Problem, Problems};
+use detente_core::format::{locate, parse_toml, to_toml};
 use detente_core::{LoadError, Scenario};
 
 use crate::SimError;
@@ -60,6 +61,7 @@ pub fn apply_sets(s: &Scenario, sets: &[String]) -> Result<Scenario, SimError> {
         return Ok(s.clone());
     }
     let mut t = as_table(s)?;
+    let mut changed = s.clone();
     for set in sets {
         let (path, raw) = set
             .split_once('=')
@@ -88,8 +90,124 @@ pub fn apply_sets(s: &Scenario, sets: &[String]) -> Result<Scenario, SimError> {
         };
         let field = parts[parts.len() - 1];
         target.insert(field.to_string(), value);
+        // Each change is checked on its own, so its errors name it (and only it).
+        changed = match reparse(&t, "--set") {
+            Ok(s) => s,
+            Err(SimError::Invalid(problems)) => {
+                let mut named = Problems::new();
+                for p in problems.items {
+                    named.push(Problem {
+                        file: format!("--set {set}"),
+                        line: 0,
+                        column: 0,
+                        span: None,
+                        ..p
+                    });
+                }
+                return Err(SimError::Invalid(named));
+            }
+            Err(e) => return Err(e),
+        };
     }
-    reparse(&t, "the scenario with --set changes")
+    Ok(changed)
+}
+
+/// Where a problem of the merged scenario lies in the overlay: the overlay's own path of the
+/// field (`actors[0].capability` for the overlay's first actor), or of the overlay entry that
+/// holds it when the overlay does not write that field; None when the overlay has no part in it.
+fn overlay_field(field: &str, merged: &toml::Table, overlay: &toml::Table) -> Option<String> {
+    let top = field.split(['.', '[']).next().unwrap_or("");
+    if !matches!(
+        top,
+        "actors" | "issues" | "events" | "threats" | "positions"
+    ) {
+        return overlay.contains_key(top).then(|| field.to_string());
+    }
+    let Some(rest) = field.strip_prefix(top).and_then(|r| r.strip_prefix('[')) else {
+        return overlay.contains_key(top).then(|| top.to_string());
+    };
+    let (k, rest) = rest.split_once(']')?;
+    let entry = merged
+        .get(top)?
+        .as_array()?
+        .get(k.parse::<usize>().ok()?)?
+        .as_table()?;
+    let keys: &[&str] = if top == "positions" {
+        &["actor", "issue"]
+    } else {
+        &["id"]
+    };
+    let entries = overlay.get(top)?.as_array()?;
+    let j = entries.iter().position(|v| {
+        v.as_table().is_some_and(|t| {
+            keys.iter()
+                .all(|key| t.get(*key).is_some() && t.get(*key) == entry.get(*key))
+        })
+    })?;
+    let first = rest
+        .trim_start_matches('.')
+        .split(['.', '['])
+        .next()
+        .unwrap_or("");
+    let written = entries[j].as_table().is_some_and(|t| t.contains_key(first));
+    Some(if first.is_empty() || written {
+        format!("{top}[{j}]{rest}")
+    } else {
+        format!("{top}[{j}]")
+    })
+}
+
+/// The problems of the merged scenario, located in the overlay text `src` named `name`.
+fn in_overlay(
+    problems: Problems,
+    merged: &toml::Table,
+    overlay: &toml::Table,
+    src: &str,
+    name: &str,
+) -> Problems {
+    let lines = LineIndex::new(src);
+    let mut out = Problems::new();
+    for p in problems.items {
+        let mut q = Problem {
+            file: name.to_string(),
+            line: 0,
+            column: 0,
+            span: None,
+            ..p.clone()
+        };
+        match overlay_field(&p.field, merged, overlay) {
+            Some(f) => {
+                if let Some(span) = locate(src, &f) {
+                    q = q.spanned_in(&lines, span);
+                }
+                q.field = f;
+            }
+            None => {
+                q.message = format!(
+                    "{} (at `{}` of the scenario the overlay changes)",
+                    q.message, p.field
+                );
+            }
+        }
+        out.push(q);
+    }
+    out
+}
+
+/// One located error in the overlay.
+fn overlay_error(
+    src: &str,
+    name: &str,
+    span: Option<std::ops::Range<usize>>,
+    msg: String,
+) -> SimError {
+    let mut p = Problem::error(name, "", msg);
+    if let Some(s) = span {
+        p = p.spanned_in(&LineIndex::new(src), s);
+    }
+    let mut problems = Problems::new();
+    problems.push(p);
+    SimError::Invalid(problems)
 }
 
 /// Applies an overlay (a partial scenario TOML): entries with the same id (positions: the same
@@ -98,8 +216,14 @@ pub fn apply_sets(s: &Scenario, sets: &[String]) -> Result<Scenario, SimError> {
 pub fn apply_overlay(s: &Scenario, overlay: &str, name: &str) -> Result<Scenario, SimError> {
     let mut t = as_table(s)?;
     let o: toml::Table = overlay.parse().map_err(|e: toml::de::Error| {
-        SimError::WhatIf(format!("{name}: not valid TOML: {}", e.message()))
+        overlay_error(
+            overlay,
+            name,
+            e.span(),
+            format!("not valid TOML: {}", e.message().trim_end()),
+        )
     })?;
+    let written = o.clone();
     for (key, value) in o {
         match (key.as_str(), value) {
             ("actors" | "issues" | "events" | "threats" | "positions", toml::Value::Array(items)) => {
@@ -137,10 +261,15 @@ pub fn apply_overlay(s: &Scenario, overlay: &str, name: &str) -> Result<Scenario
             ("format", v) => {
                 t.insert(key, v);
             }
-            (k, _) => return Err(SimError::WhatIf(format!("{name}: cannot overlay `{k}`; expected actors, issues, positions, events, threats, meta, protocol, outcomes or models"))),
+            (k, _) => return Err(overlay_error(overlay, name, locate(overlay, k), format!("cannot overlay `{k}`; expected actors, issues, positions, events, threats, meta, protocol, outcomes or models"))),
         }
     }
-    reparse(&t, name)
+    match reparse(&t, name) {
+        Err(SimError::Invalid(problems)) => Err(SimError::Invalid(in_overlay(
+            problems, &t, &written, overlay, name,
+        ))),
+        other => other,
+    }
 }
 
 #[cfg(test)]
@@ -178,5 +307,56 @@ mod tests {
         assert_eq!(t.actors[u].batna.map(|b| b.value), Some(0.1));
         assert_eq!(t.protocol.rounds, 12);
         assert_eq!(t.events.len(), s.events.len() + 1);
+    }
+
+    fn problems(r: Result<Scenario, SimError>) -> Vec<Problem> {
+        match r {
+            Err(SimError::Invalid(p)) => p.items,
+            other => panic!("expected located problems, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn overlay_errors_are_located_in_the_overlay() {
+        let s = detente_core::builtin::muscat();
+        let o = "# a small overlay\n[[actors]]\nid = \"iran\"\ncapability = -1\n\n[[positions]]\nactor = \"iran\"\nissue = \"stockpile\"\nsalience = 2\n";
+        let p = problems(apply_overlay(&s, o, "o.toml"));
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert!(p.iter().all(|p| p.file == "o.toml"), "{p:?}");
+        let cap = p
+            .iter()
+            .find(|p| p.field == "actors[0].capability")
+            .expect("capability");
+        assert_eq!(cap.line, 4, "{cap:?}");
+        let sal = p
+            .iter()
+            .find(|p| p.field == "positions[0].salience")
+            .expect("salience");
+        assert_eq!(sal.line, 9, "{sal:?}");
+        // Syntax errors and keys that cannot be overlaid have a line too.
+        let p = problems(apply_overlay(
+            &s,
+            "[[actors]]\nid = \"iran\"\ncapability = = 1\n",
+            "o.toml",
+        ));
+        assert_eq!(p[0].line, 3, "{p:?}");
+        let p = problems(apply_overlay(&s, "\ncolour = 1\n", "o.toml"));
+        assert_eq!(p[0].line, 2, "{p:?}");
+    }
+
+    #[test]
+    fn one_bad_set_is_one_error_naming_it() {
+        let s = detente_core::builtin::muscat();
+        let p = problems(apply_sets(
+            &s,
+            &[
+                "actors.usa.capability=0.5".into(),
+                "actors.iran.capability=nan".into(),
+            ],
+        ));
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].file, "--set actors.iran.capability=nan");
+        assert_eq!(p[0].line, 0);
+        assert!(p[0].message.contains("finite"), "{p:?}");
     }
 }

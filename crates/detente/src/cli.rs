@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::cmd;
+use crate::flags::{check_runs, check_threads};
 use crate::render::CliError;
 
 /// detente: model, forecast and run mediated multi-party negotiations.
@@ -62,16 +63,33 @@ pub fn run() -> ExitCode {
         Command::Scenarios => cmd::scenarios::run(json),
         Command::Forecast(a) => cmd::forecast::run(&a, json),
         Command::Analyze(a) => cmd::analyze::run(&a, json),
-        Command::Simulate(a) => cmd::simulate::run(&a, json),
-        Command::Sensitivity(a) => cmd::sensitivity::run(&a, json),
-        Command::Report(a) => cmd::report::run(&a, json),
+        Command::Simulate(a) => check_runs("--runs", a.runs)
+            .and_then(|_| check_threads(a.sim.threads))
+            .and_then(|_| cmd::simulate::run(&a, json)),
+        Command::Sensitivity(a) => check_runs("--runs", a.runs)
+            .and_then(|_| check_threads(a.sim.threads))
+            .and_then(|_| cmd::sensitivity::run(&a, json)),
+        Command::Report(a) => check_runs("--runs", a.runs.unwrap_or(0))
+            .and_then(|_| check_runs("--sensitivity-runs", a.sensitivity_runs))
+            .and_then(|_| cmd::report::run(&a, json)),
         Command::Negotiate(a) => cmd::negotiate::run(&a, json),
-        Command::Backtest(a) => cmd::backtest::run(&a, json),
-        Command::Calibrate(a) => cmd::calibrate::run(&a, json),
+        Command::Backtest(a) => check_runs("--runs", a.runs)
+            .and_then(|_| check_threads(a.threads))
+            .and_then(|_| cmd::backtest::run(&a, json)),
+        Command::Calibrate(a) => check_runs("--runs", a.runs)
+            .and_then(|_| check_threads(a.threads))
+            .and_then(|_| cmd::calibrate::run(&a, json)),
     };
-    match result {
+    let code = match result {
         Ok(code) => code,
         Err(e) => e.report(json),
+    };
+    match crate::render::stdout_error() {
+        Some(e) => {
+            eprintln!("error: cannot write to standard output: {e}");
+            ExitCode::from(1)
+        }
+        None => code,
     }
 }
 

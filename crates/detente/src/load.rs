@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use detente_core::diag::Problems;
-use detente_core::{builtin, format, LoadError, Scenario};
+use detente_core::{builtin, format, Scenario};
 
 use crate::render::{print_problems, CliError};
 
@@ -56,13 +56,9 @@ impl Loaded {
     }
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, CliError> {
-    std::fs::read(path).map_err(|source| {
-        CliError::Load(LoadError::Io {
-            path: path.display().to_string(),
-            source,
-        })
-    })
+/// Reads an input file within the documented limits (regular files of at most 16 MiB).
+pub fn read(path: &Path) -> Result<Vec<u8>, CliError> {
+    Ok(detente_core::limits::read_input(path)?)
 }
 
 /// Reads a UTF-8 text file (calibration files, overlays).

@@ -2,7 +2,9 @@
 
 mod cli;
 mod cmd;
+mod flags;
 mod load;
+mod output;
 mod render;
 
 use std::process::ExitCode;

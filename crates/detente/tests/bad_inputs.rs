@@ -1,6 +1,10 @@
 //! The bad-input corpus in `tests/bad-inputs/`: every file must be rejected (exit 1, no panic)
 //! with an error naming the expected line and field. Each `NAME` has a sidecar `NAME.expect`
 //! with `line=N` (0: any), `field=F` (empty: any) and `contains=TEXT` (empty: any).
+//! Optional keys: `count=N` (exactly N errors: one mistake, one error) and `also=TEXT`
+//! (repeatable: another error whose message contains TEXT, reported in the same pass).
+//! Every file is also validated in text mode, where the diagnostics are rendered with source
+//! excerpts: that must not panic either, and must name the same line.
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -41,6 +45,13 @@ fn every_bad_input_is_rejected_with_a_located_error() {
             .arg("--json")
             .output()
             .expect("runs");
+        let text = Command::cargo_bin("detente")
+            .expect("binary")
+            .arg("validate")
+            .arg(f)
+            .output()
+            .expect("runs");
+        let text_err = String::from_utf8_lossy(&text.stderr);
         let stderr = String::from_utf8_lossy(&out.stderr);
         let name = f
             .file_name()
@@ -49,6 +60,21 @@ fn every_bad_input_is_rejected_with_a_located_error() {
             .to_string();
         if stderr.contains("panicked") {
             failures.push(format!("{name}: panicked: {stderr}"));
+            continue;
+        }
+        if text_err.contains("panicked") || text.status.code() != Some(1) {
+            failures.push(format!(
+                "{name}: text mode: exit code {:?}: {}",
+                text.status.code(),
+                text_err.chars().take(2000).collect::<String>()
+            ));
+            continue;
+        }
+        if line > 0
+            && !text_err.contains(&format!(":{line}:"))
+            && !text_err.contains(&format!(":{line}]"))
+        {
+            failures.push(format!("{name}: text mode does not name line {line}"));
             continue;
         }
         if out.status.code() != Some(1) {
@@ -73,6 +99,23 @@ fn every_bad_input_is_rejected_with_a_located_error() {
         });
         if !ok {
             failures.push(format!("{name}: expected line {line} field `{field}` containing `{contains}`, got {errors:?}"));
+            continue;
+        }
+        if let Ok(n) = get("count").parse::<usize>() {
+            if errors.len() != n {
+                failures.push(format!("{name}: expected {n} error(s), got {errors:?}"));
+                continue;
+            }
+        }
+        for also in expect.lines().filter_map(|l| l.strip_prefix("also=")) {
+            if !errors
+                .iter()
+                .any(|e| e["message"].as_str().is_some_and(|m| m.contains(also)))
+            {
+                failures.push(format!(
+                    "{name}: no error containing `{also}` in {errors:?}"
+                ));
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -42,8 +42,10 @@ pub fn parse_toml(src: &str, file: &str) -> Result<(Scenario, Problems), LoadErr
     let mut d = Decoder {
         file,
         src,
+        lines: crate::diag::LineIndex::new(src),
         problems: Problems::new(),
         spans: SpanMap::default(),
+        typos: Default::default(),
     };
     let scenario = d.document();
     if let Some(s) = &scenario {
@@ -61,7 +63,7 @@ pub fn parse_toml(src: &str, file: &str) -> Result<(Scenario, Problems), LoadErr
                     file: file.to_string(),
                     ..p
                 }
-                .spanned(src, span),
+                .spanned_in(&d.lines, span),
                 None => Problem {
                     file: file.to_string(),
                     ..p
@@ -84,8 +86,12 @@ pub fn parse_toml(src: &str, file: &str) -> Result<(Scenario, Problems), LoadErr
 struct Decoder<'a> {
     file: &'a str,
     src: &'a str,
+    lines: crate::diag::LineIndex<'a>,
     problems: Problems,
     spans: SpanMap,
+    /// Fields whose key was misspelt (`actors[0].capabilty` reported as a typo of
+    /// `actors[0].capability`): not reported again as missing.
+    typos: std::collections::HashSet<String>,
 }
 
 /// A table (standard or inline) with its span and dotted path.
@@ -99,7 +105,7 @@ impl<'a> Decoder<'a> {
     fn err(&mut self, span: Option<Range<usize>>, field: &str, msg: impl Into<String>) {
         let p = Problem::error(self.file, field, msg);
         let p = match span {
-            Some(s) => p.spanned(self.src, s),
+            Some(s) => p.spanned_in(&self.lines, s),
             None => p,
         };
         self.problems.push(p);
@@ -108,7 +114,7 @@ impl<'a> Decoder<'a> {
     fn warn(&mut self, span: Option<Range<usize>>, field: &str, msg: impl Into<String>) {
         let p = Problem::warning(self.file, field, msg);
         let p = match span {
-            Some(s) => p.spanned(self.src, s),
+            Some(s) => p.spanned_in(&self.lines, s),
             None => p,
         };
         self.problems.push(p);
@@ -180,6 +186,26 @@ impl<'a> Decoder<'a> {
                 "the actor list is empty; expected at least one [[actors]] table",
             );
         }
+        // Past the limits, stop before the per-entry work (references are looked up by id).
+        let n_actors = actor_tabs.as_ref().map_or(0, Vec::len);
+        let n_issues = root
+            .t
+            .get("issues")
+            .and_then(|i| i.as_array_of_tables())
+            .map_or(0, |a| a.len());
+        let over = [
+            ("actors", crate::limits::too_many_actors(n_actors)),
+            ("issues", crate::limits::too_many_issues(n_issues)),
+        ];
+        if over.iter().any(|(_, m)| m.is_some()) {
+            for (list, msg) in over {
+                if let Some(msg) = msg {
+                    let span = item_span(root.t.get(list).unwrap_or(&Item::None));
+                    self.err(span, list, msg);
+                }
+            }
+            return None;
+        }
         for t in actor_tabs.iter().flatten() {
             if let Some(a) = self.actor(t) {
                 s.actors.push(a);
@@ -200,9 +226,10 @@ impl<'a> Decoder<'a> {
             }
         }
         self.duplicates(s.issues.iter().map(|i| i.id.as_str()), "issues");
+        let mut seen_stances = std::collections::HashSet::new();
         for t in self.tables(&root, "positions", false).iter().flatten() {
             if let Some(st) = self.stance(t, &s) {
-                if s.stance(st.actor, st.issue).is_some() {
+                if !seen_stances.insert((st.actor, st.issue)) {
                     let field = format!("{}.issue", t.path);
                     let span = self.spans.find(&field);
                     self.err(
@@ -295,7 +322,12 @@ impl<'a> Decoder<'a> {
                     format!("{}.{k}", t.path)
                 };
                 let hint = match closest(k, allowed) {
-                    Some(c) => format!("; did you mean `{c}`?"),
+                    Some(c) => {
+                        if !t.t.contains_key(c) {
+                            self.typos.insert(self.field(t, c));
+                        }
+                        format!("; did you mean `{c}`?")
+                    }
                     None => ";".to_string(),
                 };
                 self.err(
@@ -336,6 +368,9 @@ impl<'a> Decoder<'a> {
 
     fn missing(&mut self, t: &Tab, key: &str, what: &str) {
         let field = self.field(t, key);
+        if self.typos.contains(&field) {
+            return; // reported once, as a misspelt key
+        }
         self.err(
             t.span.clone(),
             &field,
@@ -687,11 +722,18 @@ impl<'a> Decoder<'a> {
             d.err(span.clone(), field, msg.to_string());
             None
         };
+        if value.is_some() && mode.is_some() {
+            return bad(
+                self,
+                "give `value` or `mode`, not both: each names the most likely value",
+            );
+        }
         let dist = match (low, mode.or(value), high, mean, sd) {
             (Some(l), None, Some(h), None, None) => Dist::Uniform { low: l, high: h },
             (Some(l), Some(m), Some(h), None, None) => Dist::Triangular { low: l, mode: m, high: h },
             (None, None, None, Some(m), Some(s)) => Dist::Normal { mean: m, sd: s },
-            (None, Some(x), None, None, None) if mode.is_none() => return Some(Param::fixed(x)),
+            // `{ value = x }` and `{ mode = x }` alike: a fixed x.
+            (None, Some(x), None, None, None) => return Some(Param::fixed(x)),
             _ => {
                 return bad(
                     self,
@@ -743,8 +785,14 @@ impl<'a> Decoder<'a> {
         };
         for s in self.tables(t, "sources", false).iter().flatten() {
             self.check_keys(s, &["id", "citation", "url"]);
+            // An id is optional; when given it follows the rule of every other id.
+            let id = if self.get(s, "id").is_some() {
+                self.id(s, "id").unwrap_or_default()
+            } else {
+                String::new()
+            };
             m.sources.push(Source {
-                id: self.string(s, "id", false).unwrap_or_default(),
+                id,
                 citation: self.string(s, "citation", true).unwrap_or_default(),
                 url: self.string(s, "url", false),
             });
@@ -811,11 +859,14 @@ impl<'a> Decoder<'a> {
         });
         let notes = self.string(t, "notes", false).unwrap_or_default();
         let id = id?;
+        // A missing or bad capability is an error already reported: the actor is kept with a
+        // stand-in so that references to it and the rest of the file are still checked.
+        let capability = capability.unwrap_or(Param::fixed(1.0));
         Some(Actor {
             name: name.unwrap_or_else(|| id.clone()),
             id,
             role,
-            capability: capability?,
+            capability,
             risk,
             pressures,
             batna,
@@ -1441,6 +1492,23 @@ amount = -0.1
         assert_eq!(e[0].line, 2);
         let e = errors(&GOOD.replace("status_quo = 5", "status_quo = nan"));
         assert!(e.iter().any(|p| p.message.contains("finite")), "{e:?}");
+    }
+
+    #[test]
+    fn value_and_mode_alone_are_both_a_fixed_number() {
+        for d in ["{ value = 0.7 }", "{ mode = 0.7 }"] {
+            let src = GOOD.replacen("capability = 1\n", &format!("capability = {d}\n"), 1);
+            assert_ne!(src, GOOD);
+            let (s, _) = parse_toml(&src, "t.toml").unwrap_or_else(|e| panic!("{d}: {e:?}"));
+            assert_eq!(s.actors[1].capability, Param::fixed(0.7), "{d}");
+        }
+        let src = GOOD.replacen(
+            "capability = 1\n",
+            "capability = { value = 0.7, mode = 0.6 }\n",
+            1,
+        );
+        let e = errors(&src);
+        assert!(e.iter().any(|p| p.message.contains("not both")), "{e:?}");
     }
 
     #[test]

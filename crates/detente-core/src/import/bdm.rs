@@ -3,9 +3,11 @@
 //! Headers are matched case-insensitively with common variants (`Stakeholder`/`Actor`/`Name`,
 //! `Capability`/`Clout`/`Power`/`Influence`, `Position`, `Salience`/`Importance`). Salience is
 //! read on a [0, 1] scale; a file whose saliences all lie in [0, 100] with some above 1 is read
-//! on a 0–100 scale and divided by 100 (with a warning).
+//! on a 0–100 scale and divided by 100 (with a warning). A column mixing the two scales (values
+//! above 1 beside values strictly between 0 and 1) is an error at each odd value's line, and a
+//! row with more values than the header has columns is an error, not a dropped value.
 
-use crate::diag::{LoadError, Problem, Problems};
+use crate::diag::{LineIndex, LoadError, Problem, Problems};
 use crate::model::{Actor, Issue, Param, Role, Scenario, Shape, Stance};
 
 /// One actor row as written in the file.
@@ -64,6 +66,7 @@ const COLUMNS: [(&str, &[&str]); 4] = [
 pub fn parse(bytes: &[u8], file: &str) -> Result<(BdmTable, Problems), LoadError> {
     let text = crate::diag::decode_utf8(bytes, file)?;
     let mut problems = Problems::new();
+    let lines = LineIndex::new(text);
     let fail = |problems: Problems| LoadError::Invalid {
         file: file.into(),
         source_text: text.to_string(),
@@ -97,7 +100,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<(BdmTable, Problems), LoadError
     let mut index = [usize::MAX; 4];
     for (c, name) in header.iter().enumerate() {
         let lower = name.to_ascii_lowercase();
-        let column = header_column(text, c);
+        let column = field_column(&lines, 1, c);
         match COLUMNS.iter().position(|(_, variants)| variants.contains(&lower.as_str())) {
             Some(k) if index[k] == usize::MAX => index[k] = c,
             Some(k) => problems.push(Problem::error(file, COLUMNS[k].0, format!("column `{}` appears twice (`{name}`)", COLUMNS[k].0)).at(1, column)),
@@ -133,7 +136,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<(BdmTable, Problems), LoadError
             Err(e) => {
                 let line = e
                     .position()
-                    .map(|p| line_at(text, p.byte() as usize))
+                    .map(|p| line_at(&lines, p.byte() as usize))
                     .unwrap_or(0);
                 problems
                     .push(Problem::error(file, "", format!("malformed CSV row: {e}")).at(line, 1));
@@ -142,7 +145,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<(BdmTable, Problems), LoadError
         };
         let line = rec
             .position()
-            .map(|p| line_at(text, p.byte() as usize))
+            .map(|p| line_at(&lines, p.byte() as usize))
             .unwrap_or(0);
         if rec.iter().all(str::is_empty) {
             continue;
@@ -159,6 +162,27 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<(BdmTable, Problems), LoadError
             );
             continue;
         }
+        let extra: Vec<&str> = rec
+            .iter()
+            .skip(header.len())
+            .filter(|f| !f.is_empty())
+            .collect();
+        if !extra.is_empty() {
+            problems.push(
+                Problem::error(
+                    file,
+                    "",
+                    format!(
+                        "row has {} fields but the header has {} columns; the extra value `{}` would be lost (quote a value that contains a comma)",
+                        rec.len(),
+                        header.len(),
+                        extra[0]
+                    ),
+                )
+                .at(line, field_column(&lines, line, header.len())),
+            );
+            continue;
+        }
         let cell = |k: usize| rec.get(index[k]).unwrap_or("");
         let actor = cell(0).to_string();
         if actor.is_empty() {
@@ -167,7 +191,21 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<(BdmTable, Problems), LoadError
         let mut num = |k: usize| -> Option<f64> {
             let s = cell(k);
             match s.parse::<f64>() {
-                Ok(v) if v.is_finite() => Some(v),
+                Ok(v) if v.is_finite() && v.abs() <= crate::limits::MAX_MAGNITUDE => Some(v),
+                Ok(v) if v.is_finite() => {
+                    problems.push(
+                        Problem::error(
+                            file,
+                            COLUMNS[k].0,
+                            format!(
+                                "{} is {v:e}; numbers must lie within ±1e12 so that sums and squares stay finite: rescale the column",
+                                COLUMNS[k].0
+                            ),
+                        )
+                        .at(line, field_column(&lines, line, index[k])),
+                    );
+                    None
+                }
                 Ok(v) => {
                     problems.push(
                         Problem::error(
@@ -175,7 +213,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<(BdmTable, Problems), LoadError
                             COLUMNS[k].0,
                             format!("{} is {v}; expected a finite number", COLUMNS[k].0),
                         )
-                        .at(line, field_column(text, line, index[k])),
+                        .at(line, field_column(&lines, line, index[k])),
                     );
                     None
                 }
@@ -186,7 +224,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<(BdmTable, Problems), LoadError
                             COLUMNS[k].0,
                             format!("{} `{s}` is not a number", COLUMNS[k].0),
                         )
-                        .at(line, field_column(text, line, index[k])),
+                        .at(line, field_column(&lines, line, index[k])),
                     );
                     None
                 }
@@ -201,7 +239,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<(BdmTable, Problems), LoadError
                         "capability",
                         format!("capability of `{actor}` is {c}; expected > 0"),
                     )
-                    .at(line, field_column(text, line, index[1])),
+                    .at(line, field_column(&lines, line, index[1])),
                 );
             }
         }
@@ -213,7 +251,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<(BdmTable, Problems), LoadError
                         "salience",
                         format!("salience of `{actor}` is {s}; expected a number in [0, 1]"),
                     )
-                    .at(line, field_column(text, line, index[3])),
+                    .at(line, field_column(&lines, line, index[3])),
                 );
             }
         }
@@ -250,7 +288,42 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<(BdmTable, Problems), LoadError
             );
         }
     }
-    if table.rows.iter().any(|r| r.salience > 1.0) {
+    let above: Vec<&BdmRow> = table.rows.iter().filter(|r| r.salience > 1.0).collect();
+    let fractional: Vec<&BdmRow> = table
+        .rows
+        .iter()
+        .filter(|r| r.salience > 0.0 && r.salience < 1.0)
+        .collect();
+    if !above.is_empty() && !fractional.is_empty() {
+        // One column, two scales: which rows are wrong is a guess, by majority.
+        let (odd, usual, msg) = if above.len() <= fractional.len() {
+            (
+                &above,
+                &fractional,
+                "above 1 while the other saliences read on a 0–1 scale",
+            )
+        } else {
+            (
+                &fractional,
+                &above,
+                "below 1 while the other saliences read on a 0–100 scale",
+            )
+        };
+        let eg = usual[0];
+        for r in odd.iter() {
+            problems.push(
+                Problem::error(
+                    file,
+                    "salience",
+                    format!(
+                        "salience of `{}` is {}, {msg} (e.g. {} on line {}); write every salience in [0, 1] or every one in [0, 100]",
+                        r.actor, r.salience, eg.salience, eg.line
+                    ),
+                )
+                .at(r.line, field_column(&lines, r.line, index[3])),
+            );
+        }
+    } else if !above.is_empty() {
         problems.push(
             Problem::warning(
                 file,
@@ -268,22 +341,17 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<(BdmTable, Problems), LoadError
 }
 
 /// 1-based line of a record starting at byte `off` (skipping a line terminator it may start on).
-fn line_at(text: &str, mut off: usize) -> usize {
-    let b = text.as_bytes();
+fn line_at(lines: &LineIndex<'_>, mut off: usize) -> usize {
+    let b = lines.text().as_bytes();
     while off < b.len() && (b[off] == b'\r' || b[off] == b'\n') {
         off += 1;
     }
-    crate::diag::line_col(text, off).0
-}
-
-/// 1-based column where header field `c` starts on line 1 (best effort; quoted commas aside).
-fn header_column(text: &str, c: usize) -> usize {
-    field_column(text, 1, c)
+    lines.line_col(off).0
 }
 
 /// 1-based column where field `c` starts on 1-based `line` (best effort; quoted commas aside).
-fn field_column(text: &str, line: usize, c: usize) -> usize {
-    let first = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+fn field_column(lines: &LineIndex<'_>, line: usize, c: usize) -> usize {
+    let first = lines.line(line).unwrap_or("");
     let mut col = 1;
     for (k, part) in first.split(',').enumerate() {
         if k == c {

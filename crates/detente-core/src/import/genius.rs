@@ -21,7 +21,7 @@ use crate::diag::{line_col, LoadError, Problem, Problems};
 pub const MAX_DEPTH: usize = 64;
 
 /// Largest GENIUS file accepted, in bytes.
-pub const MAX_BYTES: usize = 16 << 20;
+pub const MAX_BYTES: usize = crate::limits::MAX_INPUT_BYTES as usize;
 
 /// Largest number of values an integer issue may have.
 pub const MAX_INTEGER_VALUES: i64 = 1_000_000;
@@ -363,18 +363,19 @@ impl Node {
 struct Ctx<'a> {
     file: &'a str,
     src: &'a str,
+    lines: crate::diag::LineIndex<'a>,
     problems: Problems,
 }
 
 impl Ctx<'_> {
     fn error(&mut self, pos: usize, field: &str, msg: impl Into<String>) {
         let end = (pos + 1).min(self.src.len());
-        let p = Problem::error(self.file, field, msg).spanned(self.src, pos..end.max(pos));
+        let p = Problem::error(self.file, field, msg).spanned_in(&self.lines, pos..end.max(pos));
         self.problems.push(p);
     }
     fn warning(&mut self, pos: usize, field: &str, msg: impl Into<String>) {
         let end = (pos + 1).min(self.src.len());
-        let p = Problem::warning(self.file, field, msg).spanned(self.src, pos..end.max(pos));
+        let p = Problem::warning(self.file, field, msg).spanned_in(&self.lines, pos..end.max(pos));
         self.problems.push(p);
     }
     fn invalid(self) -> LoadError {
@@ -468,6 +469,7 @@ fn parse_tree(bytes: &[u8], file: &str) -> Result<(String, Node), LoadError> {
     let mut ctx = Ctx {
         file,
         src: &src,
+        lines: crate::diag::LineIndex::new(&src),
         problems: Problems::new(),
     };
     let root = {
@@ -576,6 +578,7 @@ pub fn parse_domain(bytes: &[u8], file: &str) -> Result<(Vec<GeniusIssue>, Probl
     let mut ctx = Ctx {
         file,
         src: &src,
+        lines: crate::diag::LineIndex::new(&src),
         problems: Problems::new(),
     };
     if root.name != "negotiation_template" {
@@ -636,6 +639,9 @@ fn read_issue(ctx: &mut Ctx<'_>, node: &Node, k: usize) -> Option<GeniusIssue> {
             let lower = ctx.integer(node, "lowerbound", &format!("{field}.lowerbound"));
             let upper = ctx.integer(node, "upperbound", &format!("{field}.upperbound"));
             let (Some(lower), Some(upper)) = (lower, upper) else {
+                if node.attr("lowerbound").is_some() && node.attr("upperbound").is_some() {
+                    return None; // a bound that is not an integer: reported above
+                }
                 ctx.error(
                     node.pos,
                     &field,
@@ -704,6 +710,7 @@ pub fn parse_profile(
     let mut ctx = Ctx {
         file,
         src: &src,
+        lines: crate::diag::LineIndex::new(&src),
         problems: Problems::new(),
     };
     if root.name != "utility_space" {
@@ -851,6 +858,13 @@ pub fn parse_profile(
     let mut reservation = None;
     if let Some(r) = root.children_named("reservation").next() {
         reservation = ctx.number(r, "value", "reservation.value");
+        if let Some(v) = reservation.filter(|v| !(0.0..=1.0).contains(v)) {
+            ctx.error(
+                r.pos,
+                "reservation.value",
+                format!("reservation value {v} is outside [0, 1]; it is a utility, like the evaluations once normalised"),
+            );
+        }
     }
     let mut discount = None;
     if let Some(r) = root.children_named("discount_factor").next() {
@@ -907,10 +921,7 @@ pub fn parse_profile(
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, LoadError> {
-    std::fs::read(path).map_err(|source| LoadError::Io {
-        path: path.display().to_string(),
-        source,
-    })
+    crate::limits::read_input(path)
 }
 
 fn file_name(path: &Path) -> String {
@@ -968,8 +979,19 @@ pub fn load_folder(dir: &Path) -> Result<(GeniusDomain, Problems), LoadError> {
     files.sort_by_key(|p| file_name(p));
     let mut domain = None;
     let mut profiles = Vec::new();
+    // Files that may be the domain but cannot be read as XML (a bad byte, broken markup).
+    let mut unreadable = Vec::new();
     for f in &files {
-        match root_kind(&read(f)?) {
+        let bytes = read(f)?;
+        let kind = root_kind(&bytes);
+        if kind.is_none()
+            && (decode(&bytes).is_err()
+                || String::from_utf8_lossy(&bytes).contains("<negotiation_template"))
+        {
+            unreadable.push((f.clone(), bytes));
+            continue;
+        }
+        match kind {
             Some(GeniusRoot::Domain) if domain.is_none() => domain = Some(f.clone()),
             Some(GeniusRoot::Domain) => {
                 let mut p = Problems::new();
@@ -990,11 +1012,24 @@ pub fn load_folder(dir: &Path) -> Result<(GeniusDomain, Problems), LoadError> {
     }
     let Some(domain) = domain else {
         let mut p = Problems::new();
+        let names: Vec<String> = unreadable.iter().map(|(f, _)| file_name(f)).collect();
         p.push(Problem::error(
             dir.display().to_string(),
             "",
-            "no GENIUS domain file (root <negotiation_template>) in the folder",
+            if names.is_empty() {
+                "no GENIUS domain file (root <negotiation_template>) in the folder".to_string()
+            } else {
+                format!(
+                    "no readable GENIUS domain file (root <negotiation_template>) in the folder; {} could not be read (see below)",
+                    names.join(", ")
+                )
+            },
         ));
+        for (f, bytes) in &unreadable {
+            if let Err(LoadError::Invalid { problems, .. }) = parse_domain(bytes, &file_name(f)) {
+                p.items.extend(problems.items);
+            }
+        }
         return Err(LoadError::Invalid {
             file: dir.display().to_string(),
             source_text: String::new(),

@@ -25,6 +25,8 @@ pub struct KtabActor {
     pub positions: Vec<f64>,
     /// Salience per dimension, 0–100.
     pub saliences: Vec<f64>,
+    /// 1-based line where the actor is written (0 when unknown).
+    pub line: usize,
 }
 
 /// One entry of the ideal-adjustment (accommodation) matrix.
@@ -36,6 +38,8 @@ pub struct IdealAdjust {
     pub reference: String,
     /// Weight A\[i\]\[j\].
     pub adjust: f64,
+    /// 1-based line of the `<iaPair>` (0 when unknown).
+    pub line: usize,
 }
 
 /// A KTAB SMP scenario as written in the file.
@@ -252,6 +256,7 @@ pub fn parse_csv(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
             capability: cap,
             positions: pos,
             saliences: sal,
+            line,
         });
     }
     if !p.has_errors() && s.actors.len() != n_actors {
@@ -266,6 +271,7 @@ pub fn parse_csv(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
             ),
         );
     }
+    duplicate_names(&s.actors, file, &mut p);
     if p.has_errors() {
         return Err(LoadError::Invalid {
             file: file.into(),
@@ -289,6 +295,7 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
     let mut seen_actors = false;
     let mut text_seen = false;
     let span = |pos: usize| pos..(pos + 1).min(text.len()).max(pos);
+    let lines = crate::diag::LineIndex::new(text);
     loop {
         let before = reader.buffer_position() as usize;
         match reader.read_event() {
@@ -300,7 +307,7 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                             "",
                             format!("elements nested deeper than {MAX_DEPTH}"),
                         )
-                        .spanned(text, span(before)),
+                        .spanned_in(&lines, span(before)),
                     );
                     break;
                 }
@@ -314,6 +321,7 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                                 capability: f64::NAN,
                                 positions: vec![],
                                 saliences: vec![],
+                                line: lines.line_col(before).0,
                             },
                             before,
                         ))
@@ -335,7 +343,7 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                             &name,
                             format!("empty <{name}>; expected a number from 0 to 100"),
                         )
-                        .spanned(text, span(before)),
+                        .spanned_in(&lines, span(before)),
                     );
                 }
                 if name == "IdealAdjustment" {
@@ -348,7 +356,7 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                     Err(e) => {
                         p.push(
                             Problem::error(file, "", format!("cannot read text: {e}"))
-                                .spanned(text, span(before)),
+                                .spanned_in(&lines, span(before)),
                         );
                         break;
                     }
@@ -375,7 +383,7 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                                         "<{field}> is `{raw}`; expected a number from {lo} to {hi}"
                                     ),
                                 )
-                                .spanned(text, span(before)),
+                                .spanned_in(&lines, span(before)),
                             );
                             None
                         }
@@ -443,7 +451,7 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                             &name,
                             format!("empty <{name}>; expected a number from 0 to 100"),
                         )
-                        .spanned(text, span(before)),
+                        .spanned_in(&lines, span(before)),
                     );
                 }
                 text_seen = true;
@@ -456,7 +464,7 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                                     "Actor",
                                     "<Actor> needs <name> and <capability>",
                                 )
-                                .spanned(text, span(pos)),
+                                .spanned_in(&lines, span(pos)),
                             );
                         }
                         s.actors.push(a);
@@ -470,6 +478,7 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                                     adjusting: adj,
                                     reference: refp,
                                     adjust: v,
+                                    line: lines.line_col(pos).0,
                                 })
                             }
                             _ => p.push(
@@ -478,7 +487,7 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                                     "iaPair",
                                     "<iaPair> needs <adjustingIdeal>, <referencePos> and <adjust>",
                                 )
-                                .spanned(text, span(pos)),
+                                .spanned_in(&lines, span(pos)),
                             ),
                         }
                     }
@@ -492,7 +501,7 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                         "",
                         "DOCTYPE declarations are not accepted in KTAB XML",
                     )
-                    .spanned(text, span(before)),
+                    .spanned_in(&lines, span(before)),
                 );
                 break;
             }
@@ -502,7 +511,7 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                 let pos = reader.error_position() as usize;
                 p.push(
                     Problem::error(file, "", format!("malformed XML: {e}"))
-                        .spanned(text, span(pos)),
+                        .spanned_in(&lines, span(pos)),
                 );
                 break;
             }
@@ -517,7 +526,7 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                     "Actors",
                     format!("found {} actors; KTAB needs at least 3", s.actors.len()),
                 )
-                .spanned(text, span(end)),
+                .spanned_in(&lines, span(end)),
             );
         }
         if s.dims.is_empty() {
@@ -527,7 +536,7 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                     "Dimensions",
                     "no <dName> in <Dimensions>; expected at least one dimension",
                 )
-                .spanned(text, span(end)),
+                .spanned_in(&lines, span(end)),
             );
         }
         for a in &s.actors {
@@ -544,14 +553,14 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                             s.dims.len()
                         ),
                     )
-                    .spanned(text, span(end)),
+                    .spanned_in(&lines, span(end)),
                 );
             }
         }
         if !seen_ia {
             p.push(
                 Problem::error(file, "IdealAdjustment", "missing <IdealAdjustment>: KTAB's SMP requires the ideal-adjustment list (smpc rejects this file too)")
-                    .spanned(text, span(end)),
+                    .spanned_in(&lines, span(end)),
             );
         }
         for ia in &s.ideal_adjustment {
@@ -563,12 +572,13 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                             "iaPair",
                             format!("<iaPair> names unknown actor `{who}`"),
                         )
-                        .spanned(text, span(end)),
+                        .at(ia.line, 1),
                     );
                 }
             }
         }
     }
+    duplicate_names(&s.actors, file, &mut p);
     if p.has_errors() {
         return Err(LoadError::Invalid {
             file: file.into(),
@@ -577,6 +587,32 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
         });
     }
     Ok(s)
+}
+
+/// Two actors with the same name are an error (KTAB tells actors apart by name: the
+/// ideal-adjustment pairs would be ambiguous), located at the second with the first's line.
+fn duplicate_names(actors: &[KtabActor], file: &str, p: &mut Problems) {
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for a in actors {
+        if a.name.is_empty() {
+            continue;
+        }
+        if let Some(first) = seen.get(a.name.as_str()) {
+            p.push(
+                Problem::error(
+                    file,
+                    "name",
+                    format!(
+                        "actor `{}` appears twice (lines {first} and {}); actor names must be unique",
+                        a.name, a.line
+                    ),
+                )
+                .at(a.line, 1),
+            );
+        } else {
+            seen.insert(&a.name, a.line);
+        }
+    }
 }
 
 impl KtabScenario {
@@ -672,6 +708,28 @@ pub fn import(bytes: &[u8], file: &str) -> Result<(Scenario, Problems), LoadErro
         ));
     }
     let mut s = k.to_scenario();
+    // Distinct names can still make the same id (`A b` and `a_b`): the later one is renamed.
+    let mut first_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (j, (a, actor)) in k.actors.iter().zip(&s.actors).enumerate() {
+        let base = super::bdm::slug(&a.name);
+        match first_of.get(&base) {
+            Some(&i) if actor.id != base => warnings.push(
+                Problem::warning(
+                    file,
+                    "name",
+                    format!(
+                        "actors `{}` (line {}) and `{}` (line {}) make the same id `{base}`; the second is imported as `{}`",
+                        k.actors[i].name, k.actors[i].line, a.name, a.line, actor.id
+                    ),
+                )
+                .at(a.line, 1),
+            ),
+            Some(_) => {}
+            None => {
+                first_of.insert(base, j);
+            }
+        }
+    }
     // detente requires capability > 0: a zero-capability KTAB actor is kept with a negligible one.
     for a in &mut s.actors {
         if a.capability.value == 0.0 {
@@ -754,6 +812,20 @@ mod tests {
             e.iter().any(|p| p.message.contains("IdealAdjustment")),
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn names_that_make_the_same_id_are_imported_with_a_warning_naming_both_lines() {
+        let csv = "s,d,3,1\nActor,Desc,Power,P Position,P Salience\nA b,x,1,50,50\nc,x,1,20,50\na_b,x,1,10,50\n";
+        let (s, w) = import(csv.as_bytes(), "k.csv").expect("imports");
+        assert_eq!(s.actors[2].id, "a_b_2");
+        let w: Vec<_> = w.items.iter().filter(|p| p.field == "name").collect();
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(
+            w[0].message.contains("(line 3)") && w[0].message.contains("(line 5)"),
+            "{w:?}"
+        );
+        assert_eq!(w[0].line, 5);
     }
 
     #[test]

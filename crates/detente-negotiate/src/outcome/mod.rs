@@ -116,6 +116,36 @@ impl OutcomeSpace {
         self.issues.iter().map(Issue::len).collect()
     }
 
+    /// Refuses a space that `parties` parties could not rank within
+    /// [`detente_core::limits::OUTCOME_MEMORY_BYTES`]; the message names the issue sizes and the
+    /// largest issue, and `advice` says what else to change.
+    pub fn check_size(&self, parties: usize, advice: &str) -> Result<(), NegotiateError> {
+        use detente_core::limits::{
+            max_outcomes, BYTES_PER_OUTCOME_AND_PARTY, OUTCOME_MEMORY_BYTES,
+        };
+        let n = self.cardinality();
+        let max = max_outcomes(parties);
+        if n <= max {
+            return Ok(());
+        }
+        let sizes: Vec<String> = self
+            .issues
+            .iter()
+            .map(|i| format!("{} {}", i.name, i.len()))
+            .collect();
+        let largest = self.issues.iter().max_by_key(|i| i.len());
+        let mib = (n as f64 * parties.max(2) as f64 * BYTES_PER_OUTCOME_AND_PARTY as f64)
+            / (1u64 << 20) as f64;
+        Err(NegotiateError::Invalid(format!(
+            "the outcome space has {n} outcomes ({}); {} parties would need about {mib:.0} MiB to rank them, above the {} MiB budget (at most {max} outcomes for {} parties): drop options from the largest issue{}{advice} (see docs/limits.md)",
+            sizes.join(" × "),
+            parties,
+            OUTCOME_MEMORY_BYTES >> 20,
+            parties,
+            largest.map(|i| format!(" (`{}`, {} options)", i.name, i.len())).unwrap_or_default(),
+        )))
+    }
+
     /// Number of outcomes.
     pub fn cardinality(&self) -> u64 {
         self.cardinality

@@ -25,8 +25,8 @@ pub struct Args {
     /// The scenario, or a GENIUS folder / domain file.
     #[command(flatten)]
     pub source: Source,
-    /// Steps a continuous issue is discretised into.
-    #[arg(long, default_value_t = detente_negotiate::scenario::DEFAULT_STEPS)]
+    /// Steps a continuous issue is discretised into (2 to 1000).
+    #[arg(long, default_value_t = detente_negotiate::scenario::DEFAULT_STEPS, value_parser = crate::flags::steps)]
     pub steps: usize,
 }
 
@@ -55,7 +55,7 @@ fn is_genius(src: &Source) -> Option<&Path> {
         let bytes = if path.is_dir() {
             None
         } else {
-            std::fs::read(path).ok()
+            crate::load::read(path).ok()
         };
         guess(path, bytes.as_deref())
     });
@@ -70,6 +70,20 @@ pub fn import_genius(path: &Path, profiles: &[std::path::PathBuf]) -> Result<Loa
         let profiles: Vec<&Path> = profiles.iter().map(|p| p.as_path()).collect();
         load_files(path, &profiles)?
     };
+    if g.profiles.is_empty() {
+        let name = path.display().to_string();
+        let mut problems = detente_core::Problems::new();
+        problems.push(detente_core::Problem::error(
+            &name,
+            "",
+            "a GENIUS domain without profiles has no parties to import; give one --profile FILE per party, or import the folder that holds the domain and its profiles",
+        ));
+        return Err(CliError::Load(detente_core::LoadError::Invalid {
+            file: name,
+            source_text: String::new(),
+            problems,
+        }));
+    }
     Ok(Loaded {
         scenario: g.to_scenario(),
         warnings,

@@ -1,7 +1,6 @@
 //! `detente calibrate [DIR] -o FILE`: fits the simulation's global parameters on the cases by
 //! grid search, on all cases and leaving each case out in turn, and writes a calibration file.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -37,31 +36,13 @@ pub struct Args {
     pub threads: Option<usize>,
 }
 
-/// Writes `text` to `path` whole or not at all (a temporary file in the same folder, renamed).
-pub fn write_atomic(path: &std::path::Path, text: &str, force: bool) -> Result<(), CliError> {
-    if !force && std::fs::symlink_metadata(path).is_ok() {
-        return Err(CliError::Usage(format!(
-            "{} already exists; pass --force to overwrite it",
-            path.display()
-        )));
-    }
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let fail = |e: std::io::Error| CliError::Usage(format!("cannot write {}: {e}", path.display()));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    tmp.write_all(text.as_bytes()).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
-}
-
 /// Runs the calibration.
 pub fn run(a: &Args, json: bool) -> CmdResult {
     if a.runs == 0 {
         return Err(CliError::Usage("--runs must be at least 1".into()));
     }
+    // Refuse an existing or linked output before minutes of work, not after.
+    crate::output::check_target(&a.output, a.force)?;
     let cases = load_cases(&a.dir).map_err(bt_err)?;
     if cases.len() < 3 {
         return Err(CliError::Usage(format!(
@@ -87,7 +68,7 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
         a.seed,
         toml::to_string(&cal).map_err(|e| CliError::Usage(format!("cannot write the calibration: {e}")))?
     );
-    write_atomic(&a.output, &text, a.force)?;
+    crate::output::write_file(&a.output, &text, a.force)?;
     if json {
         print_json(&json!({
             "output": a.output.display().to_string(),

@@ -47,6 +47,50 @@ pub struct Args {
     pub trace: bool,
 }
 
+/// An up-front note when the chosen models will take long: BDM's cost grows with n² per issue
+/// and round, SMP's with n³ per issue and turn. Seconds per unit from bench/README.md (release
+/// build: BDM 5.2 s at 1,000 actors × 5 issues × 10 rounds; SMP about 5 s a turn at 1,000 × 5,
+/// typically 40–60 turns).
+pub fn estimate(
+    ids: &[String],
+    actors: usize,
+    issues: usize,
+    rounds: Option<u32>,
+) -> Option<String> {
+    let all = ids.iter().any(|m| m == "all");
+    let has = |m: &str| all || ids.iter().any(|x| x == m);
+    let (n, k) = (actors as f64, issues as f64);
+    let mut parts = Vec::new();
+    let mut total = 0.0;
+    if has("bdm") {
+        let secs = 1.03e-7 * n * n * k * rounds.unwrap_or(10) as f64;
+        total += secs;
+        parts.push(format!("BDM about {}", duration(secs)));
+    }
+    if has("smp") {
+        let turns = rounds.map_or(50.0, |r| (r as f64).min(100.0));
+        let secs = 1.02e-9 * n * n * n * k * turns;
+        total += secs;
+        parts.push(format!("SMP about {}", duration(secs)));
+    }
+    (total > 10.0).then(|| {
+        format!(
+            "note: {actors} actors × {issues} issues: {} with an optimised build (the cost grows with the square of the actor count for BDM, the cube for SMP; see bench/README.md); Ctrl-C stops it, or choose models with --model",
+            parts.join(", ")
+        )
+    })
+}
+
+fn duration(secs: f64) -> String {
+    if secs < 90.0 {
+        format!("{secs:.0} s")
+    } else if secs < 5400.0 {
+        format!("{:.0} min", secs / 60.0)
+    } else {
+        format!("{:.1} h", secs / 3600.0)
+    }
+}
+
 /// The SMP with the scenario's `[models.smp]` settings; a bad setting is reported at its place.
 pub fn smp_model(loaded: &Loaded, max_turns: Option<usize>) -> Result<Smp, CliError> {
     let s = &loaded.scenario;
@@ -224,6 +268,9 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
     };
     let models = build_models(&a.model, &loaded, a.rounds.map(|r| r as usize), variant)?;
     let s = &loaded.scenario;
+    if let Some(note) = estimate(&a.model, s.actors.len(), s.issues.len(), a.rounds) {
+        eprintln!("{note}");
+    }
     let (input, forecasts) = run_models(s, &models)?;
     if json {
         print_json(&forecast_json(s, &input, &forecasts));
@@ -276,4 +323,21 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
     }
     print_text(&out);
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::estimate;
+
+    #[test]
+    fn long_forecasts_are_announced_and_short_ones_are_not() {
+        let all = vec!["all".to_string()];
+        assert_eq!(estimate(&all, 9, 6, None), None);
+        let note = estimate(&all, 1000, 50, None).expect("a note");
+        assert!(
+            note.contains("SMP about") && note.contains("BDM about"),
+            "{note}"
+        );
+        assert_eq!(estimate(&["mean".to_string()], 1000, 50, None), None);
+    }
 }

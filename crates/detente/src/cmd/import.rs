@@ -33,6 +33,65 @@ pub fn import(
     bytes: Option<&[u8]>,
     profiles: &[PathBuf],
 ) -> Result<Loaded, CliError> {
+    let loaded = import_unchecked(fmt, path, bytes, profiles)?;
+    if fmt != From::Toml {
+        reads_back(&loaded)?;
+    }
+    Ok(loaded)
+}
+
+/// An imported scenario must be one detente accepts: written as TOML and read back, it must
+/// validate (so `import` never writes a file that `validate` rejects). The errors are shown
+/// located in the TOML the import would write.
+fn reads_back(loaded: &Loaded) -> Result<(), CliError> {
+    let name = format!("{} (imported as TOML)", loaded.name);
+    // Limits first: past them the round trip itself would be slow.
+    let over: Vec<_> = [
+        (
+            "actors",
+            detente_core::limits::too_many_actors(loaded.scenario.actors.len()),
+        ),
+        (
+            "issues",
+            detente_core::limits::too_many_issues(loaded.scenario.issues.len()),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(f, m)| m.map(|m| detente_core::Problem::error(&loaded.name, f, m)))
+    .collect();
+    if !over.is_empty() {
+        return Err(CliError::Load(detente_core::LoadError::Invalid {
+            file: loaded.name.clone(),
+            source_text: String::new(),
+            problems: Problems { items: over },
+        }));
+    }
+    let text = to_toml(&loaded.scenario);
+    match detente_core::format::parse_toml(&text, &name) {
+        Ok(_) => Ok(()),
+        Err(detente_core::LoadError::Invalid {
+            file,
+            source_text,
+            problems,
+        }) => {
+            let mut errors = Problems::new();
+            errors.items = problems.errors().cloned().collect();
+            Err(CliError::Load(detente_core::LoadError::Invalid {
+                file,
+                source_text,
+                problems: errors,
+            }))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn import_unchecked(
+    fmt: From,
+    path: &Path,
+    bytes: Option<&[u8]>,
+    profiles: &[PathBuf],
+) -> Result<Loaded, CliError> {
     if fmt == From::Genius {
         return crate::cmd::analyze::import_genius(path, profiles);
     }
@@ -70,7 +129,7 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
     let fmt = a
         .source
         .from
-        .unwrap_or_else(|| guess(path, std::fs::read(path).ok().as_deref()));
+        .unwrap_or_else(|| guess(path, crate::load::read(path).ok().as_deref()));
     report(&loaded.warnings, &loaded.text, json);
     match &a.output {
         Some(out) => {

@@ -27,8 +27,8 @@ pub struct Args {
     /// micro, random); repeatable; others play boulware.
     #[arg(long = "strategy", value_name = "PARTY=NAME")]
     pub strategies: Vec<String>,
-    /// Deadline in protocol rounds (one round = one offer carried).
-    #[arg(long)]
+    /// Deadline in protocol rounds (one round = one offer carried; 1 to 1000).
+    #[arg(long, value_parser = crate::flags::rounds)]
     pub rounds: Option<u32>,
     /// Seed for random strategies and the mediator.
     #[arg(long, default_value_t = 0)]
@@ -39,8 +39,8 @@ pub struct Args {
     /// Print every message.
     #[arg(long)]
     pub trace: bool,
-    /// Steps a continuous issue is discretised into.
-    #[arg(long, default_value_t = detente_negotiate::scenario::DEFAULT_STEPS)]
+    /// Steps a continuous issue is discretised into (2 to 1000).
+    #[arg(long, default_value_t = detente_negotiate::scenario::DEFAULT_STEPS, value_parser = crate::flags::steps)]
     pub steps: usize,
 }
 

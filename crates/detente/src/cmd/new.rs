@@ -21,16 +21,10 @@ pub struct Args {
     pub force: bool,
 }
 
-/// Writes a file, refusing to replace an existing one unless `force` is set.
+/// Writes a file whole or not at all (see [`crate::output`]), refusing to replace an existing
+/// one unless `force` is set, and refusing symbolic links.
 pub fn write_new(path: &std::path::Path, text: &str, force: bool) -> Result<(), CliError> {
-    if path.exists() && !force {
-        return Err(CliError::Usage(format!(
-            "{} already exists; pass --force to overwrite it",
-            path.display()
-        )));
-    }
-    std::fs::write(path, text)
-        .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", path.display())))
+    crate::output::write_file(path, text, force)
 }
 
 /// Writes the template.

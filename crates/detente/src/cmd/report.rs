@@ -34,9 +34,10 @@ pub struct Args {
     /// Where to write the report.
     #[arg(short, long, value_name = "OUT")]
     pub output: PathBuf,
-    /// `html` (one self-contained page) or `md` (Markdown tables).
-    #[arg(long, value_parser = ["html", "md"], default_value = "html")]
-    pub format: String,
+    /// `html` (one self-contained page) or `md` (Markdown tables); default: from the extension
+    /// of OUT (`.md`: Markdown, otherwise HTML).
+    #[arg(long, value_parser = ["html", "md"])]
+    pub format: Option<String>,
     /// Overwrite OUT if it exists.
     #[arg(long)]
     pub force: bool,
@@ -721,15 +722,11 @@ fn build_backtest(dir: &std::path::Path, a: &Args, json: bool) -> Result<Backtes
 
 /// Writes the report.
 pub fn run(a: &Args, json: bool) -> CmdResult {
-    if a.output.exists() && !a.force {
-        return Err(CliError::Usage(format!(
-            "{} already exists; pass --force to overwrite it",
-            a.output.display()
-        )));
-    }
+    crate::output::check_target(&a.output, a.force)?;
+    let format = crate::output::report_format(&a.output, a.format.as_deref())?;
     let text = if let Some(dir) = &a.backtest {
         let input = build_backtest(dir, a, json)?;
-        if a.format == "md" {
+        if format == "md" {
             detente_report::backtest_to_markdown(&input)
         } else {
             detente_report::backtest_to_html(&input)
@@ -738,7 +735,7 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
         let loaded = load(&a.source)?;
         loaded.print_warnings(json);
         let input = build(&loaded, a, json)?;
-        if a.format == "md" {
+        if format == "md" {
             detente_report::to_markdown(&input)
         } else {
             detente_report::to_html(&input)
@@ -747,7 +744,7 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
     write_new(&a.output, &text, a.force)?;
     if json {
         print_json(
-            &json!({"written": a.output.display().to_string(), "format": a.format, "bytes": text.len()}),
+            &json!({"written": a.output.display().to_string(), "format": format, "bytes": text.len()}),
         );
     } else {
         print_text(&format!(

@@ -101,9 +101,11 @@ pub fn sim_err(e: SimError) -> CliError {
 
 /// Reads and applies an overlay file.
 pub fn overlay(s: &Scenario, path: &std::path::Path) -> Result<Scenario, CliError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))?;
-    apply_overlay(s, &text, &path.display().to_string()).map_err(sim_err)
+    // Within the input limits (no FIFO, no device, at most 16 MiB); not UTF-8: a located error.
+    let bytes = crate::load::read(path)?;
+    let name = path.display().to_string();
+    let text = detente_core::diag::decode_utf8(&bytes, &name)?;
+    apply_overlay(s, text, &name).map_err(sim_err)
 }
 
 /// A progress bar on stderr when it is a terminal and the output is for people; hidden otherwise.
