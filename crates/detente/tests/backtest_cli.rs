@@ -5,24 +5,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{detente, json_of};
-
-fn cases_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../cases")
-}
-
-/// A temporary folder holding copies of the named cases.
-fn copy_cases(ids: &[&str]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for id in ids {
-        let to = dir.path().join(id);
-        std::fs::create_dir(&to).expect("mkdir");
-        for f in ["scenario.toml", "outcome.toml"] {
-            std::fs::copy(cases_dir().join(id).join(f), to.join(f)).expect("copy");
-        }
-    }
-    dir
-}
+use common::{copy_cases, detente, json_of};
 
 /// A calibration file holding only a-priori parameters (no held-out fits).
 fn prior_calibration(dir: &Path) -> PathBuf {

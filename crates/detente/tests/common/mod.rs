@@ -31,3 +31,21 @@ pub fn shared(path: &str) -> String {
     };
     format!("{base}/{path}")
 }
+
+/// The repository's historical cases folder.
+pub fn cases_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../cases")
+}
+
+/// A temporary folder holding copies of the named cases.
+pub fn copy_cases(ids: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for id in ids {
+        let to = dir.path().join(id);
+        std::fs::create_dir(&to).expect("mkdir");
+        for f in ["scenario.toml", "outcome.toml"] {
+            std::fs::copy(cases_dir().join(id).join(f), to.join(f)).expect("copy");
+        }
+    }
+    dir
+}
