@@ -6,6 +6,7 @@
 #![deny(missing_docs)]
 
 pub mod bdm;
+pub mod converge;
 pub mod mean;
 pub mod median;
 pub mod model;
@@ -15,6 +16,7 @@ pub mod smp;
 pub mod stats;
 
 pub use bdm::{Bdm, BdmParams, BdmVariant, CompromiseChoice, Normaliser};
+pub use converge::{convergence, Convergence};
 pub use mean::Mean;
 pub use median::Median;
 pub use model::{Forecast, ForecastError, ForecastInput, IssueInput, Model, Round};

@@ -368,6 +368,10 @@ pub struct Factor {
     pub delta_p_deal: f64,
     /// P(breakdown, high) − P(breakdown, low).
     pub delta_p_breakdown: f64,
+    /// P(breakdown) with the input at its low value.
+    pub p_breakdown_low: f64,
+    /// P(breakdown) with the input at its high value.
+    pub p_breakdown_high: f64,
 }
 
 /// A sensitivity analysis: factors ranked by effect.
@@ -411,6 +415,8 @@ pub fn sensitivity(
             p_deal_high: ps[1].0,
             delta_p_deal: ps[1].0 - ps[0].0,
             delta_p_breakdown: ps[1].1 - ps[0].1,
+            p_breakdown_low: ps[0].1,
+            p_breakdown_high: ps[1].1,
         });
     }
     factors.sort_by(|a, b| {

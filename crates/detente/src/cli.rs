@@ -36,6 +36,13 @@ pub enum Command {
     /// Forecast where each issue settles (mean, median, Nash, BDM, SMP).
     Forecast(cmd::forecast::Args),
     /// Pareto frontier, Nash/KS/utilitarian points, ZOPA and logrolls of a negotiation.
+    ///
+    /// The exact bargaining analysis between the parties, from their utilities on the issues
+    /// and their BATNAs (reservation values, on the 0–1 utility scale): the Pareto frontier of
+    /// the outcomes every party prefers to its BATNA, the Nash, Kalai–Smorodinsky,
+    /// utilitarian and egalitarian points, the zone of possible agreement (ZOPA) and logrolls
+    /// (trades of one issue for another). Continuous issues are discretised into --steps
+    /// values. Stakeholders, events and uncertainty ranges are not used; nothing is random.
     Analyze(cmd::analyze::Args),
     /// Simulate many futures: probabilities of deal, interim, stalemate and breakdown.
     Simulate(cmd::simulate::Args),

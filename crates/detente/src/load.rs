@@ -119,6 +119,7 @@ pub fn load(src: &Source) -> Result<Loaded, CliError> {
         if let Some(b) = path.to_str().and_then(builtin::find) {
             return from_toml(b.source.as_bytes(), &format!("{}.toml", b.name));
         }
+        return Err(CliError::Usage(not_found(path)));
     }
     let name = path.display().to_string();
     let bytes = if path.is_dir() {
@@ -131,6 +132,30 @@ pub fn load(src: &Source) -> Result<Loaded, CliError> {
         (From::Toml, Some(b)) => from_toml(&b, &name),
         (fmt, b) => crate::cmd::import::import(fmt, path, b.as_deref(), &src.profiles),
     }
+}
+
+/// Neither a file nor a built-in scenario: say so, with the built-in names (the close ones
+/// first, as a suggestion).
+fn not_found(path: &Path) -> String {
+    let given = path.to_string_lossy().to_lowercase();
+    let names: Vec<&str> = builtin::BUILTINS.iter().map(|b| b.name).collect();
+    let close: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| !given.is_empty() && (n.contains(given.as_str()) || given.contains(n)))
+        .collect();
+    let mut msg = format!(
+        "cannot read {}: there is no such file, and no built-in scenario has that name",
+        path.display()
+    );
+    if !close.is_empty() {
+        msg.push_str(&format!("; did you mean {}?", close.join(" or ")));
+    }
+    msg.push_str(&format!(
+        " (built-in scenarios: {}; `detente scenarios` lists them)",
+        names.join(", ")
+    ));
+    msg
 }
 
 /// Parses TOML scenario bytes.

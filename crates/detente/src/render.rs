@@ -1,9 +1,9 @@
 //! Rendering for the terminal: errors as miette diagnostics (or JSON), tables with comfy-table.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use comfy_table::{presets, ContentArrangement, Table};
+use comfy_table::{presets, ColumnConstraint, ContentArrangement, Table, Width};
 use detente_core::diag::{LineIndex, Problem, Problems};
 use detente_core::LoadError;
 use miette::{
@@ -284,18 +284,231 @@ pub fn print_text(s: &str) {
     note_stdout(writeln!(out, "{s}"));
 }
 
-/// A table in detente's house style, with the given header.
-pub fn table(header: &[&str]) -> Table {
+/// Width tables fit when stdout is not a terminal and `COLUMNS` says nothing usable.
+pub const DEFAULT_WIDTH: u16 = 100;
+
+/// The width tables must fit: the terminal's when stdout is one (comfy-table asks it), else
+/// `COLUMNS` when it holds a width of at least 40, else [`DEFAULT_WIDTH`].
+pub fn table_width() -> Option<u16> {
+    if std::io::stdout().is_terminal() {
+        return None;
+    }
+    Some(width_from(std::env::var("COLUMNS").ok().as_deref()))
+}
+
+fn width_from(columns: Option<&str>) -> u16 {
+    columns
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|w| *w >= 40)
+        .unwrap_or(DEFAULT_WIDTH)
+}
+
+/// A table in detente's house style, with the given header. Cells wrap at spaces so that the
+/// table fits [`table_width`] (the terminal, `COLUMNS` or 100 columns); ids, which hold no
+/// spaces, stay whole.
+pub fn table(header: &[&str]) -> Tbl {
     let mut t = Table::new();
     t.load_preset(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic);
+    if let Some(w) = table_width() {
+        t.set_width(w);
+    }
     t.set_header(header.to_vec());
-    t
+    Tbl(t)
+}
+
+/// A comfy-table that, when displayed, keeps every word (ids, numbers, `key=value`) whole:
+/// each column is at least as wide as its longest word when all of them fit the width.
+pub struct Tbl(Table);
+
+impl std::ops::Deref for Tbl {
+    type Target = Table;
+    fn deref(&self) -> &Table {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Tbl {
+    fn deref_mut(&mut self) -> &mut Table {
+        &mut self.0
+    }
+}
+
+impl std::fmt::Display for Tbl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Some(width) = self.0.width() else {
+            return write!(f, "{}", self.0);
+        };
+        let header: Vec<String> = self
+            .0
+            .header()
+            .map(|h| h.cell_iter().map(|c| c.content()).collect())
+            .unwrap_or_default();
+        let rows: Vec<Vec<String>> = self
+            .0
+            .row_iter()
+            .map(|r| r.cell_iter().map(|c| c.content()).collect())
+            .collect();
+        let n = header
+            .len()
+            .max(rows.iter().map(Vec::len).max().unwrap_or(0));
+        let cell = |r: &Vec<String>, c: usize| r.get(c).cloned().unwrap_or_default();
+        let longest: Vec<u32> = (0..n)
+            .map(|c| {
+                rows.iter()
+                    .map(|r| cell(r, c))
+                    .chain(header.get(c).cloned())
+                    .flat_map(|text| {
+                        text.split_whitespace()
+                            .map(|w| w.chars().count() as u32)
+                            .collect::<Vec<_>>()
+                    })
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let groups = column_groups(&longest, u32::from(width));
+        let mut first = true;
+        for cols in groups {
+            let mut t = Table::new();
+            t.load_preset(presets::UTF8_FULL_CONDENSED)
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(width);
+            if !header.is_empty() {
+                t.set_header(cols.iter().map(|&c| cell(&header, c)).collect::<Vec<_>>());
+            }
+            for r in &rows {
+                t.add_row(cols.iter().map(|&c| cell(r, c)).collect::<Vec<_>>());
+            }
+            let widths: Vec<u32> = cols.iter().map(|&c| longest[c]).collect();
+            keep_words(&mut t, &widths, u32::from(width));
+            if !first {
+                writeln!(f)?;
+            }
+            first = false;
+            write!(f, "{t}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Wraps prose at spaces to the width tables fit (ids and numbers stay whole); lines after the
+/// first of each paragraph get `indent`.
+pub fn wrap(text: &str, indent: &str) -> String {
+    let width = table(&[]).width().map_or(usize::MAX, usize::from);
+    text.lines()
+        .map(|line| wrap_line(line, indent, width))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn wrap_line(line: &str, indent: &str, width: usize) -> String {
+    // A line that fits (a table's, or short prose) is left exactly as it is.
+    if line.chars().count() <= width {
+        return line.to_string();
+    }
+    let lead: String = line.chars().take_while(|c| *c == ' ').collect();
+    let mut out = String::new();
+    let mut cur = lead.clone();
+    let mut empty = true;
+    for word in line.split_whitespace() {
+        let len = cur.chars().count();
+        if !empty && len + 1 + word.chars().count() > width {
+            out.push_str(&cur);
+            out.push('\n');
+            cur = format!("{lead}{indent}{word}");
+        } else {
+            if !empty {
+                cur.push(' ');
+            }
+            cur.push_str(word);
+        }
+        empty = false;
+    }
+    out.push_str(&cur);
+    out
+}
+
+/// Borders and padding of UTF8_FULL_CONDENSED for `n` columns: one rule per column plus one,
+/// and one space either side of each cell.
+fn overhead(n: usize) -> u32 {
+    3 * n as u32 + 1
+}
+
+/// Splits columns whose longest words cannot all fit `width` side by side into several
+/// tables, each repeating the first (id) column; a table that fits stays whole.
+fn column_groups(longest: &[u32], width: u32) -> Vec<Vec<usize>> {
+    let n = longest.len();
+    if n <= 2 || longest.iter().sum::<u32>() + overhead(n) <= width {
+        return vec![(0..n).collect()];
+    }
+    let mut groups = Vec::new();
+    let mut cur = vec![0];
+    let mut used = overhead(1) + longest[0];
+    for (c, w) in longest.iter().enumerate().skip(1) {
+        if cur.len() > 1 && used + 3 + w > width {
+            groups.push(std::mem::replace(&mut cur, vec![0]));
+            used = overhead(1) + longest[0];
+        }
+        cur.push(c);
+        used += 3 + w;
+    }
+    groups.push(cur);
+    groups
+}
+
+/// Left to right (the id column first), each column keeps its longest word whole while the
+/// others can still get a few characters each.
+fn keep_words(t: &mut Table, longest: &[u32], width: u32) {
+    const MIN: u32 = 6;
+    let mut used = overhead(longest.len()) + MIN * longest.len() as u32;
+    for (c, w) in longest.iter().enumerate() {
+        let extra = w.saturating_sub(MIN);
+        if used + extra > width {
+            continue;
+        }
+        used += extra;
+        if let Some(col) = t.column_mut(c) {
+            let w = u16::try_from(w + 2).unwrap_or(u16::MAX);
+            col.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(w)));
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prose_wraps_at_spaces_and_keeps_words_whole() {
+        let w = wrap_line(
+            "  ! median on agenda_scope = nuclear_missiles_proxies: crosses",
+            "  ",
+            30,
+        );
+        for l in w.lines() {
+            assert!(l.chars().count() <= 30 || !l.trim().contains(' '), "{w}");
+        }
+        assert!(w.contains("nuclear_missiles_proxies:"), "{w}");
+        assert!(w.starts_with("  ! median"), "{w}");
+        let row = "│ deal      ┆ 100.0%        ┆";
+        assert_eq!(wrap_line(row, "  ", 100), row);
+    }
+
+    #[test]
+    fn wide_matrices_split_into_tables_that_repeat_the_id_column() {
+        assert_eq!(column_groups(&[10, 10, 10], 100), vec![vec![0, 1, 2]]);
+        let g = column_groups(&[20, 34, 34, 34, 34], 100);
+        assert!(g.len() > 1);
+        for cols in &g {
+            assert_eq!(cols[0], 0);
+            let need: u32 = cols.iter().map(|&c| [20, 34, 34, 34, 34][c]).sum::<u32>();
+            assert!(need + overhead(cols.len()) <= 100, "{g:?}");
+        }
+        assert_eq!(width_from(Some("80")), 80);
+        assert_eq!(width_from(Some("x")), DEFAULT_WIDTH);
+        assert_eq!(width_from(None), DEFAULT_WIDTH);
+    }
 
     #[test]
     fn a_problem_far_along_a_long_line_renders_an_excerpt() {

@@ -446,7 +446,15 @@ pub fn import(bytes: &[u8], file: &str) -> Result<(Scenario, Problems), LoadErro
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or(file);
-    Ok((t.to_scenario(title), w))
+    let mut s = t.to_scenario(title);
+    let mut w = w;
+    w.push(super::note_invented_status_quo(
+        &mut s,
+        file,
+        "BDM",
+        "the capability·salience-weighted median of the positions",
+    ));
+    Ok((s, w))
 }
 
 #[cfg(test)]

@@ -273,7 +273,12 @@ impl GeniusDomain {
             .rsplit_once('.')
             .map(|(s, _)| s)
             .unwrap_or(&self.domain_file);
+        let protocol = crate::model::ProtocolDefaults {
+            rounds: genius_rounds(actors.len()),
+            ..Default::default()
+        };
         Scenario {
+            protocol,
             meta: Meta {
                 title: format!("GENIUS domain {stem}"),
                 description: format!(
@@ -289,6 +294,18 @@ impl GeniusDomain {
             ..Scenario::default()
         }
     }
+}
+
+/// Offers a GENIUS session gets by default, as in GENIUS and NegMAS (a deadline of 100 steps).
+pub const GENIUS_DEADLINE: u32 = 100;
+
+/// Scenario rounds (each party makes one offer per round) that give `n_parties` parties
+/// [`GENIUS_DEADLINE`] offers in all: 50 for a bilateral domain. Whether a GENIUS domain is
+/// negotiated from its folder or from the scenario it was imported into, a session then gets
+/// the same deadline.
+pub fn genius_rounds(n_parties: usize) -> u32 {
+    let n = n_parties.max(1) as u32;
+    GENIUS_DEADLINE.div_ceil(n).max(1)
 }
 
 /// Root element kind of a GENIUS file.

@@ -708,6 +708,12 @@ pub fn import(bytes: &[u8], file: &str) -> Result<(Scenario, Problems), LoadErro
         ));
     }
     let mut s = k.to_scenario();
+    warnings.push(super::note_invented_status_quo(
+        &mut s,
+        file,
+        "KTAB",
+        "the capability·salience-weighted mean of the positions",
+    ));
     // Distinct names can still make the same id (`A b` and `a_b`): the later one is renamed.
     let mut first_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (j, (a, actor)) in k.actors.iter().zip(&s.actors).enumerate() {

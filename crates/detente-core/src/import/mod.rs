@@ -22,6 +22,34 @@ pub fn unique_slugs<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String>
         .collect()
 }
 
+/// Marks every issue of an imported scenario whose format has no status quo: says in the
+/// issue's `description` (written into the scenario TOML) how the stand-in was chosen, and
+/// returns the one warning the import reports.
+pub fn note_invented_status_quo(
+    s: &mut crate::model::Scenario,
+    file: &str,
+    format: &str,
+    how: &str,
+) -> crate::diag::Problem {
+    let note = format!(
+        "Status quo invented on import: {format} files have none, so it is {how}; replace it with the real one."
+    );
+    for issue in &mut s.issues {
+        if issue.description.is_empty() {
+            issue.description = note.clone();
+        } else {
+            issue.description = format!("{} {note}", issue.description);
+        }
+    }
+    crate::diag::Problem::warning(
+        file,
+        "status_quo",
+        format!(
+            "{format} files have no status quo; each issue's is set to {how} (said in each issue's description); models that start from the status quo depend on it: set the real one"
+        ),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

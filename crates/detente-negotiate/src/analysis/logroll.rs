@@ -21,10 +21,27 @@ pub struct Logroll {
     pub option_b: usize,
     /// The package: the reference outcome with both issues set as traded.
     pub package: OutcomeId,
-    /// a's utility gain of the trade over the opposite trade.
+    /// a's utility gain of the trade over the opposite trade; `+∞` when the opposite trade
+    /// (b's best option on `issue_a`) crosses a's red line: see [`Logroll::red_line_a`].
     pub gain_a: f64,
-    /// b's utility gain of the trade over the opposite trade.
+    /// b's utility gain of the trade over the opposite trade; `+∞` when the opposite trade
+    /// (a's best option on `issue_b`) crosses b's red line: see [`Logroll::red_line_b`].
     pub gain_b: f64,
+}
+
+impl Logroll {
+    /// Whether a's gain is unbounded because the opposite trade gives `issue_a` an option
+    /// beyond a's red line (a vetoes it): the trade is then not worth "more" to a, it is the
+    /// only one of the two that a can accept.
+    pub fn red_line_a(&self) -> bool {
+        self.gain_a.is_infinite()
+    }
+
+    /// Whether b's gain is unbounded because the opposite trade gives `issue_b` an option
+    /// beyond b's red line.
+    pub fn red_line_b(&self) -> bool {
+        self.gain_b.is_infinite()
+    }
 }
 
 fn argmax(t: &[f64]) -> usize {
@@ -92,4 +109,45 @@ pub fn logrolls(domain: &Domain, reference: Option<OutcomeId>) -> Vec<Logroll> {
             .then((p.a, p.b, p.issue_a, p.issue_b).cmp(&(q.a, q.b, q.issue_a, q.issue_b)))
     });
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outcome::{Issue, OutcomeSpace};
+    use crate::preferences::AdditiveUtility;
+
+    /// Two issues, two options each; a prefers option 1 on x, b option 0 on y.
+    fn domain(veto_a_on_x: bool) -> Domain {
+        let opts = || vec!["0".to_string(), "1".to_string()];
+        let space = OutcomeSpace::new(vec![
+            Issue::discrete("x", opts()),
+            Issue::discrete("y", opts()),
+        ])
+        .unwrap();
+        let mut ua = AdditiveUtility::new(vec![0.7, 0.3], vec![vec![0.0, 1.0], vec![0.0, 1.0]]);
+        if veto_a_on_x {
+            // b's best option on x (0) is beyond a's red line.
+            ua.vetoed = vec![vec![true, false], vec![false, false]];
+        }
+        let ub = AdditiveUtility::new(vec![0.3, 0.7], vec![vec![1.0, 0.0], vec![1.0, 0.0]]);
+        Domain::new(space, vec!["a".into(), "b".into()], vec![ua, ub]).unwrap()
+    }
+
+    #[test]
+    fn gains_are_finite_without_red_lines() {
+        let l = logrolls(&domain(false), None);
+        assert_eq!(l.len(), 1);
+        assert!((l[0].gain_a - 0.4).abs() < 1e-12 && (l[0].gain_b - 0.4).abs() < 1e-12);
+        assert!(!l[0].red_line_a() && !l[0].red_line_b());
+    }
+
+    #[test]
+    fn an_opposite_trade_across_a_red_line_is_flagged() {
+        let l = logrolls(&domain(true), None);
+        assert_eq!(l.len(), 1);
+        assert!(l[0].red_line_a(), "{:?}", l[0]);
+        assert!(!l[0].red_line_b());
+        assert!(l[0].gain_b.is_finite());
+    }
 }

@@ -9,8 +9,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use detente_core::import::genius::{load_files, load_folder};
-use detente_core::{format_number, Scenario};
-use detente_negotiate::analysis::{analyze, Analysis, Point};
+use detente_negotiate::analysis::{analyze, Analysis, Logroll, Point};
 use detente_negotiate::scenario::{RunSpec, ScenarioProblem};
 use detente_negotiate::{Domain, OutcomeId};
 use serde_json::{json, Map, Value};
@@ -19,7 +18,12 @@ use crate::cli::CmdResult;
 use crate::load::{guess, From, Loaded, Source};
 use crate::render::{print_json, print_text, table, CliError};
 
-/// Arguments of `detente analyze`.
+/// `detente analyze`: the exact bargaining analysis of a negotiation between the parties,
+/// from their utilities and BATNAs (reservation values) on the scenario's issues: the Pareto
+/// frontier of the rational outcomes, the Nash, Kalai–Smorodinsky, utilitarian and egalitarian
+/// points, the zone of possible agreement (ZOPA) and logrolls (trades of one issue for another).
+/// Continuous issues are discretised into `--steps` values. No influence model and no
+/// randomness: stakeholders, events and uncertainty ranges are not used.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The scenario, or a GENIUS folder / domain file.
@@ -84,8 +88,17 @@ pub fn import_genius(path: &Path, profiles: &[std::path::PathBuf]) -> Result<Loa
             problems,
         }));
     }
+    let name = path.display().to_string();
+    let mut scenario = g.to_scenario();
+    let mut warnings = warnings;
+    warnings.push(detente_core::import::note_invented_status_quo(
+        &mut scenario,
+        &name,
+        "GENIUS",
+        "the first option",
+    ));
     Ok(Loaded {
-        scenario: g.to_scenario(),
+        scenario,
         warnings,
         text: String::new(),
         name: path.display().to_string(),
@@ -117,8 +130,9 @@ pub fn load_problem(src: &Source, steps: usize, json: bool) -> Result<Problem, C
         }
         let domain = Domain::from_genius(&g).map_err(neg_err)?;
         let n = domain.n_parties();
-        let mut defaults = RunSpec::defaults_for(&Scenario::default(), n);
-        defaults.rounds = 100;
+        // The same defaults as the scenario the domain imports into: SAO with a deadline of
+        // `GENIUS_DEADLINE` offers (`genius_rounds` scenario rounds × parties).
+        let defaults = RunSpec::defaults_for(&g.to_scenario(), n);
         return Ok(Problem {
             domain,
             party_ids: g.party_ids(),
@@ -154,12 +168,26 @@ pub fn load_problem(src: &Source, steps: usize, json: bool) -> Result<Problem, C
 
 impl Problem {
     /// `{issue_id: value_label}` of outcome `o`.
+    /// A continuous issue's value is a number, a discrete issue's option a label.
     pub fn outcome_json(&self, o: OutcomeId) -> Value {
         let mut m = Map::new();
-        for (k, (_, label)) in self.domain.space.labels(o).into_iter().enumerate() {
-            m.insert(self.issue_ids[k].clone(), json!(label));
+        for k in 0..self.issue_ids.len() {
+            m.insert(
+                self.issue_ids[k].clone(),
+                self.option_json(k, self.domain.space.option_of(o, k)),
+            );
         }
         Value::Object(m)
+    }
+
+    /// Option `option` of issue `issue`: its number on a continuous (discretised) issue, its
+    /// label on a discrete one.
+    pub fn option_json(&self, issue: usize, option: usize) -> Value {
+        let is = &self.domain.space.issues()[issue];
+        match &is.values {
+            Some(values) => json!(values[option]),
+            None => json!(is.options[option]),
+        }
     }
 
     /// `{party_id: u}`.
@@ -208,16 +236,19 @@ pub fn analysis_json(p: &Problem, a: &Analysis) -> Value {
         .iter()
         .map(|l| {
             let (ia, ib) = (&p.issue_ids[l.issue_a], &p.issue_ids[l.issue_b]);
-            let opts = p.domain.space.issues();
             json!({
                 "parties": [p.party_ids[l.a], p.party_ids[l.b]],
                 "gives": {
                     p.party_ids[l.a].clone(): {"issue": ib, "to": p.party_ids[l.b]},
                     p.party_ids[l.b].clone(): {"issue": ia, "to": p.party_ids[l.a]},
                 },
-                "trade": {ia.clone(): opts[l.issue_a].options[l.option_a], ib.clone(): opts[l.issue_b].options[l.option_b]},
+                "trade": {ia.clone(): p.option_json(l.issue_a, l.option_a), ib.clone(): p.option_json(l.issue_b, l.option_b)},
                 "package": p.outcome_json(l.package),
-                "gains": {p.party_ids[l.a].clone(): l.gain_a, p.party_ids[l.b].clone(): l.gain_b},
+                // A gain is null when it is unbounded: the opposite trade crosses that party's
+                // red line (listed in `opposite_crosses_red_line`), so only this trade is
+                // acceptable to it.
+                "gains": {p.party_ids[l.a].clone(): finite(l.gain_a), p.party_ids[l.b].clone(): finite(l.gain_b)},
+                "opposite_crosses_red_line": red_line_parties(p, l),
             })
         })
         .collect();
@@ -237,11 +268,51 @@ pub fn analysis_json(p: &Problem, a: &Analysis) -> Value {
     })
 }
 
+fn finite(x: f64) -> Value {
+    if x.is_finite() {
+        json!(x)
+    } else {
+        Value::Null
+    }
+}
+
+/// `[{"party": …, "issue": …}]`: whose red line the opposite trade crosses, on which issue.
+fn red_line_parties(p: &Problem, l: &Logroll) -> Value {
+    let mut v = Vec::new();
+    if l.red_line_a() {
+        v.push(json!({"party": p.party_ids[l.a], "issue": p.issue_ids[l.issue_a]}));
+    }
+    if l.red_line_b() {
+        v.push(json!({"party": p.party_ids[l.b], "issue": p.issue_ids[l.issue_b]}));
+    }
+    Value::Array(v)
+}
+
+/// A utility for people: three decimals, trailing zeros dropped (JSON keeps full precision).
+pub fn utility_text(x: f64) -> String {
+    let s = format!("{x:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.to_string()
+    }
+}
+
+/// One party's gain from a logroll in words: a number, or why there is none.
+fn gain_text(party: &str, gain: f64, issue: &str) -> String {
+    if gain.is_finite() {
+        format!("{party} +{}", utility_text(gain))
+    } else {
+        format!("{party}: the opposite trade crosses its red line on {issue}")
+    }
+}
+
 fn fmt_u(p: &Problem, u: &[f64]) -> String {
     p.party_ids
         .iter()
         .zip(u)
-        .map(|(id, x)| format!("{id} {}", format_number(*x)))
+        .map(|(id, x)| format!("{id} {}", utility_text(*x)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -291,7 +362,7 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
     let shown = an.frontier.len().min(25);
     for (k, pt) in an.frontier.iter().take(shown).enumerate() {
         let mut row = vec![(k + 1).to_string()];
-        row.extend(pt.utilities.iter().map(|u| format_number(*u)));
+        row.extend(pt.utilities.iter().map(|u| utility_text(*u)));
         row.push(p.outcome_text(pt.outcomes[0]));
         f.add_row(row);
     }
@@ -317,11 +388,9 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
                     p.party_ids[r.a]
                 ),
                 format!(
-                    "{} +{}, {} +{}",
-                    p.party_ids[r.a],
-                    format_number(r.gain_a),
-                    p.party_ids[r.b],
-                    format_number(r.gain_b)
+                    "{}; {}",
+                    gain_text(&p.party_ids[r.a], r.gain_a, &p.issue_ids[r.issue_a]),
+                    gain_text(&p.party_ids[r.b], r.gain_b, &p.issue_ids[r.issue_b]),
                 ),
             ]);
         }

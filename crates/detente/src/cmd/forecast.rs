@@ -7,7 +7,8 @@ use detente_core::diag::{Problem, Problems};
 use detente_core::LoadError;
 use detente_core::{format_number, Scenario};
 use detente_forecast::{
-    Bdm, BdmParams, BdmVariant, Forecast, ForecastInput, Mean, Median, Model, Nash, Smp, SmpParams,
+    convergence, Bdm, BdmParams, BdmVariant, Convergence, Forecast, ForecastInput, Mean, Median,
+    Model, Nash, Smp, SmpParams,
 };
 use serde_json::{json, Map, Value};
 
@@ -203,13 +204,80 @@ pub fn ensemble(s: &Scenario, issue: usize, forecasts: &[Forecast]) -> f64 {
     }
 }
 
+/// `outcome` (the model's value: on a discrete issue, a possibly fractional option index) and,
+/// on a discrete issue, `option` (the nearest option's index) and `outcome_label` (its label,
+/// the one the table shows).
 fn value_json(s: &Scenario, issue: usize, x: f64) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("outcome".into(), json!(x));
-    if s.issues[issue].is_discrete() {
-        m.insert("outcome_label".into(), json!(s.issues[issue].label(x)));
+    let is = &s.issues[issue];
+    if is.is_discrete() {
+        let last = is.range().1.max(0.0);
+        m.insert("option".into(), json!(x.round().clamp(0.0, last) as u64));
+        m.insert("outcome_label".into(), json!(is.label(x)));
     }
     m
+}
+
+/// The span of an issue's scale: max − min, or the option count − 1.
+fn span(s: &Scenario, issue: usize) -> f64 {
+    let (lo, hi) = s.issues[issue].range();
+    hi - lo
+}
+
+/// How a round-based model's forecast of one issue ended (`None` for static models).
+///
+/// On a discrete issue the rounds are read as the nearest option, the one the table shows. A
+/// model that reports its own stopping rule as met (SMP's `converged` diagnostic) has
+/// converged.
+pub fn issue_convergence(s: &Scenario, issue: usize, f: &Forecast) -> Option<Convergence> {
+    let discrete = s.issues[issue].is_discrete();
+    let series: Vec<f64> = f
+        .rounds
+        .iter()
+        .map(|r| r.forecast[issue])
+        .map(|x| if discrete { x.round() } else { x })
+        .collect();
+    let mut c = convergence(&series, span(s, issue))?;
+    let own_rule = f
+        .diagnostics
+        .iter()
+        .any(|(k, v)| k == "converged" && *v == 1.0);
+    if own_rule && !c.converged {
+        let last = f.outcomes[issue];
+        c = Convergence {
+            converged: true,
+            cycle: None,
+            settled: last,
+            range: [last; 2],
+        };
+    }
+    Some(c)
+}
+
+/// What a forecast `x` of `issue` violates: the actors whose declared red line it crosses, and
+/// the actors for whom the issue is off the agenda when `x` moves it from its status quo.
+pub fn violations(s: &Scenario, issue: usize, x: f64) -> (Vec<String>, Vec<String>) {
+    // Discrete issues: the option the table shows.
+    let x = if s.issues[issue].is_discrete() {
+        x.round()
+    } else {
+        x
+    };
+    let crosses = s
+        .stances
+        .iter()
+        .filter(|st| st.issue == issue)
+        .filter(|st| st.red_line.is_some_and(|r| !r.accepts(x)))
+        .map(|st| s.actors[st.actor].id.clone())
+        .collect();
+    let tol = 1e-3 * span(s, issue).abs().max(1e-9);
+    let off = if (x - s.issues[issue].status_quo.value).abs() > tol {
+        s.issues[issue].off_agenda_for.clone()
+    } else {
+        Vec::new()
+    };
+    (crosses, off)
 }
 
 /// The `forecast --json` document.
@@ -222,6 +290,25 @@ pub fn forecast_json(s: &Scenario, input: &ForecastInput, forecasts: &[Forecast]
             let mut models = Map::new();
             for f in forecasts {
                 let mut m = value_json(s, i, f.outcomes[i]);
+                let (crosses, off) = violations(s, i, f.outcomes[i]);
+                m.insert("crosses_red_lines".into(), json!(crosses));
+                m.insert("off_agenda_moved_for".into(), json!(off));
+                if let Some(c) = issue_convergence(s, i, f) {
+                    m.insert("converged".into(), json!(c.converged));
+                    m.insert("cycle".into(), json!(c.cycle));
+                    if !c.converged {
+                        // The forecast to read when the rounds did not settle: the mean over
+                        // the cycle (or over the second half of the rounds), beside the last
+                        // round's value in `outcome`.
+                        let mut settled = value_json(s, i, c.settled);
+                        settled.insert("range".into(), json!(c.range));
+                        settled.insert(
+                            "over".into(),
+                            json!(if c.cycle.is_some() { "cycle" } else { "second_half" }),
+                        );
+                        m.insert("settled".into(), Value::Object(settled));
+                    }
+                }
                 if !f.rounds.is_empty() {
                     let rounds: Vec<Value> = f
                         .rounds
@@ -238,9 +325,12 @@ pub fn forecast_json(s: &Scenario, input: &ForecastInput, forecasts: &[Forecast]
                 models.insert(f.model.into(), Value::Object(m));
             }
             let ens = ensemble(s, i, forecasts);
-            let mut v = json!({"id": is.id, "status_quo": is.status_quo.value, "models": models, "ensemble": ens});
+            let (crosses, off) = violations(s, i, ens);
+            let mut v = json!({"id": is.id, "status_quo": is.status_quo.value, "models": models, "ensemble": ens,
+                               "ensemble_crosses_red_lines": crosses, "ensemble_off_agenda_moved_for": off});
             if is.is_discrete() {
                 v["status_quo_label"] = json!(is.label(is.status_quo.value));
+                v["ensemble_option"] = json!(ens.round().max(0.0) as u64);
                 v["ensemble_label"] = json!(is.label(ens));
             }
             v
@@ -255,6 +345,107 @@ fn show(s: &Scenario, issue: usize, x: f64) -> String {
         is.label(x)
     } else {
         format_number(x)
+    }
+}
+
+/// The footnotes under the forecast table.
+#[derive(Default)]
+struct Notes {
+    /// `! model issue = value: …` lines.
+    lines: Vec<String>,
+    /// Round-based forecasts that did not settle.
+    moving: Vec<String>,
+}
+
+impl Notes {
+    /// Marks `cell` with `!` and records why when `x` crosses a red line or moves an issue off
+    /// an actor's agenda.
+    fn mark(&mut self, s: &Scenario, issue: usize, model: &str, x: f64, cell: &mut String) {
+        let (crosses, off) = violations(s, issue, x);
+        if crosses.is_empty() && off.is_empty() {
+            return;
+        }
+        cell.push_str(" !");
+        let mut why = Vec::new();
+        for a in &crosses {
+            let r = s
+                .stances
+                .iter()
+                .find(|st| st.issue == issue && s.actors[st.actor].id == *a)
+                .and_then(|st| st.red_line)
+                .unwrap_or_default();
+            let bound = match (r.min, r.max) {
+                (Some(lo), Some(hi)) => format!("{}–{}", show(s, issue, lo), show(s, issue, hi)),
+                (Some(lo), None) => format!("at least {}", show(s, issue, lo)),
+                (None, Some(hi)) => format!("at most {}", show(s, issue, hi)),
+                (None, None) => String::new(),
+            };
+            why.push(format!("crosses {a}'s red line ({bound})"));
+        }
+        if !off.is_empty() {
+            why.push(format!(
+                "moves it from its status quo ({}) although it is off the agenda for {}",
+                show(s, issue, s.issues[issue].status_quo.value),
+                off.join(", ")
+            ));
+        }
+        self.lines.push(format!(
+            "! {model} on {} = {}: {}",
+            s.issues[issue].id,
+            show(s, issue, x),
+            why.join("; ")
+        ));
+    }
+
+    fn text(&self) -> String {
+        let mut out = String::new();
+        if !self.moving.is_empty() {
+            out.push_str("\n~ did not converge (the cell shows the last round's value):\n");
+            for l in &self.moving {
+                out.push_str(&format!("  {l}\n"));
+            }
+        }
+        if !self.lines.is_empty() {
+            out.push_str(
+                "\n! the forecast crosses a declared red line or moves an off-agenda issue (the models are not constrained to what the actors accept; see docs/models.md):\n",
+            );
+            for l in &self.lines {
+                out.push_str(&format!("  {l}\n"));
+            }
+        }
+        out
+    }
+}
+
+/// One line on a round-based forecast that did not settle: the cycle and its mean, or the
+/// range it still moves in.
+fn moving_note(s: &Scenario, issue: usize, f: &Forecast, c: &Convergence) -> String {
+    let id = &s.issues[issue].id;
+    let between = format!(
+        "between {} and {}",
+        show(s, issue, c.range[0]),
+        show(s, issue, c.range[1])
+    );
+    let mean = if s.issues[issue].is_discrete() {
+        format!(
+            "option {} (nearest: {})",
+            format_number(c.settled),
+            show(s, issue, c.settled)
+        )
+    } else {
+        format_number(c.settled)
+    };
+    match c.cycle {
+        Some(p) => format!(
+            "{} on {id}: cycles every {p} rounds {between}; over the cycle, the forecast is {mean}; last round {}",
+            f.model,
+            show(s, issue, f.outcomes[issue])
+        ),
+        None => format!(
+            "{} on {id}: still moving {between} over the second half of the rounds (mean {mean}); last round {}; try more --rounds",
+            f.model,
+            show(s, issue, f.outcomes[issue])
+        ),
     }
 }
 
@@ -281,13 +472,26 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
     header.push("ensemble".into());
     let hdr: Vec<&str> = header.iter().map(String::as_str).collect();
     let mut t = table(&hdr);
+    let mut notes = Notes::default();
     for (i, is) in s.issues.iter().enumerate() {
         let mut row = vec![is.id.clone(), show(s, i, is.status_quo.value)];
-        row.extend(forecasts.iter().map(|f| show(s, i, f.outcomes[i])));
-        row.push(show(s, i, ensemble(s, i, &forecasts)));
+        for f in &forecasts {
+            let mut cell = show(s, i, f.outcomes[i]);
+            notes.mark(s, i, f.model, f.outcomes[i], &mut cell);
+            if let Some(c) = issue_convergence(s, i, f).filter(|c| !c.converged) {
+                cell.push_str(" ~");
+                notes.moving.push(moving_note(s, i, f, &c));
+            }
+            row.push(cell);
+        }
+        let ens = ensemble(s, i, &forecasts);
+        let mut cell = show(s, i, ens);
+        notes.mark(s, i, "ensemble", ens, &mut cell);
+        row.push(cell);
         t.add_row(row);
     }
     let mut out = format!("{}: where each issue settles\n{t}\n", loaded.name);
+    out.push_str(&crate::render::wrap(&notes.text(), "    "));
     if a.trace {
         for f in forecasts.iter().filter(|f| !f.rounds.is_empty()) {
             for (i, is) in s.issues.iter().enumerate() {

@@ -14,6 +14,9 @@ use crate::render::{print_json, print_problems, print_text, problem_json, CliErr
 
 /// Arguments of `detente import`.
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("file", |a| a.help(
+    "The BDM CSV, KTAB CSV/XML file, GENIUS folder or GENIUS domain file (with --profile) to convert; required (a TOML scenario or built-in name is copied as is)"
+).long_help(None::<&str>)))]
 pub struct Args {
     /// The file (or GENIUS folder) to import, and how to read it.
     #[command(flatten)]

@@ -3,7 +3,6 @@
 
 use std::process::ExitCode;
 
-use detente_core::format_number;
 use detente_negotiate::protocol::{Actor, MediatedProtocol, Protocol, Sao, Shuttle, SingleText};
 use detente_negotiate::scenario::ProtocolKind;
 use detente_negotiate::strategy::{by_name, LearningMediator, Strategy, STRATEGY_NAMES};
@@ -27,7 +26,9 @@ pub struct Args {
     /// micro, random); repeatable; others play boulware.
     #[arg(long = "strategy", value_name = "PARTY=NAME")]
     pub strategies: Vec<String>,
-    /// Deadline in protocol rounds (one round = one offer carried; 1 to 1000).
+    /// Deadline in protocol rounds: one round carries one offer, so a scenario round, in which
+    /// every party offers once, is as many protocol rounds as there are parties (default: the
+    /// scenario's rounds × parties; 100 for a GENIUS domain; 1 to 1000).
     #[arg(long, value_parser = crate::flags::rounds)]
     pub rounds: Option<u32>,
     /// Seed for random strategies and the mediator.
@@ -118,7 +119,9 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
         print_json(&json!({
             "agreement": session.agreement.map(|o| p.outcome_json(o)),
             "utilities": p.utilities_json(&session.utilities),
+            // Protocol rounds: one offer (or mediator's text) carried per round.
             "rounds": session.rounds,
+            "deadline": rounds,
             "trace": trace,
             "protocol": protocol.as_str(),
             "strategies": p.party_ids.iter().zip(&names).map(|(id, s)| (id.clone(), json!(s))).collect::<serde_json::Map<_, _>>(),
@@ -132,12 +135,16 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
         .zip(&names)
         .map(|(id, s)| format!("{id} ({s})"))
         .collect();
-    print_text(&format!(
-        "{}: {} protocol, {} rounds max, {}",
-        p.name,
-        protocol.as_str(),
-        rounds,
-        who.join(" vs ")
+    print_text(&crate::render::wrap(
+        &format!(
+            "{}: {} protocol, deadline {} protocol rounds ({}), {}",
+            p.name,
+            protocol.as_str(),
+            rounds,
+            deadline_source(a.rounds, p.defaults.rounds, p.party_ids.len()),
+            who.join(" vs ")
+        ),
+        "  ",
     ));
     let mut t = table(&["Result", "Value"]);
     match session.agreement {
@@ -147,9 +154,15 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
     if let Some(w) = session.walked_away {
         t.add_row(vec!["Walked away".to_string(), p.party_ids[w].clone()]);
     }
-    t.add_row(vec!["Rounds used".to_string(), session.rounds.to_string()]);
+    t.add_row(vec![
+        "Protocol rounds used".to_string(),
+        format!("{} of {rounds}", session.rounds),
+    ]);
     for (id, u) in p.party_ids.iter().zip(&session.utilities) {
-        t.add_row(vec![format!("Utility of {id}"), format_number(*u)]);
+        t.add_row(vec![
+            format!("Utility of {id}"),
+            super::analyze::utility_text(*u),
+        ]);
     }
     print_text(&t.to_string());
     if a.trace {
@@ -166,4 +179,34 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
         print_text(&tr.to_string());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where the deadline comes from, in words: protocol rounds carry one offer each, and a
+/// scenario round gives every party one offer.
+fn deadline_source(flag: Option<u32>, default: u32, parties: usize) -> String {
+    if flag.is_some() {
+        return "one offer each; from --rounds".into();
+    }
+    let n = parties.max(1) as u32;
+    format!(
+        "one offer each; the scenario's {} rounds × {n} parties",
+        default / n
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_deadline_says_its_unit_and_source() {
+        assert_eq!(
+            deadline_source(None, 16, 2),
+            "one offer each; the scenario's 8 rounds × 2 parties"
+        );
+        assert_eq!(
+            deadline_source(Some(5), 16, 2),
+            "one offer each; from --rounds"
+        );
+    }
 }

@@ -155,10 +155,55 @@ pub fn result_json(s: &Scenario, r: &SimResult) -> Value {
         "utilities": r.utilities.iter().map(|(a, u)| (a.clone(), json!(u))).collect::<Map<String, Value>>(),
         "events_fired": r.events.iter().map(|(e, p)| (e.clone(), json!(p))).collect::<Map<String, Value>>(),
         "runs_for_1pct": r.runs_for_1pct,
+        // Every run in one class: `runs_for_1pct` is 0 because the spread is 0, not because
+        // the precision is met; `unanimous` names the class.
+        "unanimous": unanimous(r).map(|c| c.as_str()),
         "calibrated": r.calibrated.iter().map(|(c, p)| (c.as_str().to_string(), json!(p))).collect::<Map<String, Value>>(),
         "by_round": r.by_round,
         "causes": r.causes.iter().map(|(c, sh)| (c.clone(), json!({"p": sh.p, "ci": sh.ci, "mean_round": sh.mean_round}))).collect::<Map<String, Value>>(),
     })
+}
+
+/// The class every run ended in, if they all ended the same way.
+pub fn unanimous(r: &SimResult) -> Option<Class> {
+    r.outcomes
+        .iter()
+        .find(|(_, o)| r.runs > 0 && o.count == r.runs)
+        .map(|(c, _)| *c)
+}
+
+/// What the run count buys: the runs needed for ±1 point, or, when every run ended the same
+/// way (the spread is zero and no run count can be computed from it), what the runs do show.
+fn precision_line(r: &SimResult) -> String {
+    if let Some(c) = unanimous(r) {
+        let upper = detente_sim::wilson(0, r.runs)[1];
+        return format!(
+            "Every one of the {} runs ended in {}: the scenario's uncertainty never changed the outcome class. \
+             Any other outcome has a probability below {:.2}% (95% upper bound); more runs only tighten that bound.",
+            r.runs,
+            c.as_str(),
+            100.0 * upper
+        );
+    }
+    format!(
+        "Runs needed for ±1 point on every probability: {}{}",
+        r.runs_for_1pct,
+        if r.runs >= r.runs_for_1pct {
+            " (met)"
+        } else {
+            " (use more --runs)"
+        }
+    )
+}
+
+/// A percentage with enough decimals to tell a bound near 0 or 1 from the bound itself
+/// (0.04%, 99.96%; not 0.0%, 100.0%).
+fn pct_fine(x: f64) -> String {
+    if x > 0.0 && x < 1.0 && !(0.0005..=0.9995).contains(&x) {
+        format!("{:.2}%", 100.0 * x)
+    } else {
+        pct(x)
+    }
 }
 
 fn pct(x: f64) -> String {
@@ -222,7 +267,7 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
         let mut row = vec![
             c.as_str().to_string(),
             pct(o.p),
-            format!("{} – {}", pct(o.ci[0]), pct(o.ci[1])),
+            format!("{} – {}", pct_fine(o.ci[0]), pct_fine(o.ci[1])),
             pct(cal),
         ];
         if let Some((_, vr, _)) = &variant {
@@ -302,11 +347,12 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
         .map(|(a, u)| format!("{a} {}", format_number(*u)))
         .collect();
     out.push_str(&format!(
-        "\nMean round of agreement: {}; mean utility: {}\nRuns needed for ±1 point on every probability: {}{}",
-        r.mean_rounds.map(format_number).unwrap_or_else(|| "–".into()),
+        "\nMean round of agreement: {}; mean utility: {}\n{}",
+        r.mean_rounds
+            .map(format_number)
+            .unwrap_or_else(|| "–".into()),
         parties.join(", "),
-        r.runs_for_1pct,
-        if r.runs >= r.runs_for_1pct { " (met)" } else { " (use more --runs)" }
+        precision_line(&r)
     ));
     let deal = r.p(Class::Deal);
     out.push_str(&format!(
@@ -318,6 +364,6 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
             .unwrap_or("deal")
     ));
     let _ = deal;
-    print_text(&out);
+    print_text(&crate::render::wrap(&out, "  "));
     Ok(ExitCode::SUCCESS)
 }
