@@ -169,3 +169,22 @@ fn a_bad_smp_setting_is_located() {
         "{v}"
     );
 }
+
+#[test]
+fn the_ensemble_does_not_depend_on_where_a_bdm_cycle_stops() {
+    // BDM cycles on several Muscat issues, so its last round differs between 9, 10 and 11
+    // rounds; the ensemble takes a cycling model at its cycle mean and must not move.
+    let ensembles: Vec<Vec<Value>> = ["9", "10", "11"]
+        .iter()
+        .map(|r| {
+            json_of(&["forecast", "--rounds", r])["issues"]
+                .as_array()
+                .expect("issues")
+                .iter()
+                .map(|i| i["ensemble"].clone())
+                .collect()
+        })
+        .collect();
+    assert_eq!(ensembles[0], ensembles[1]);
+    assert_eq!(ensembles[1], ensembles[2]);
+}

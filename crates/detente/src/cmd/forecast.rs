@@ -191,12 +191,18 @@ pub fn run_models(
     Ok((input, out))
 }
 
-/// The ensemble forecast of one issue: the mean of the models' outcomes (nearest option if discrete).
+/// The ensemble forecast of one issue: the mean of the models' outcomes (nearest option if
+/// discrete), taking a round-based model that did not converge at its settled value (the mean
+/// over its cycle, or over the second half of its rounds) rather than its last round.
 pub fn ensemble(s: &Scenario, issue: usize, forecasts: &[Forecast]) -> f64 {
     if forecasts.is_empty() {
         return s.issues[issue].status_quo.value;
     }
-    let m = forecasts.iter().map(|f| f.outcomes[issue]).sum::<f64>() / forecasts.len() as f64;
+    let value = |f: &Forecast| match issue_convergence(s, issue, f) {
+        Some(c) if !c.converged => c.settled,
+        _ => f.outcomes[issue],
+    };
+    let m = forecasts.iter().map(value).sum::<f64>() / forecasts.len() as f64;
     if s.issues[issue].is_discrete() {
         m.round()
     } else {
