@@ -547,7 +547,7 @@ pub fn to_html(r: &ReportInput) -> String {
         o.push_str("</table>\n</details>\n");
     }
     if let Some(rows) = &r.settled {
-        o.push_str("<h2>The settled package</h2>\n<p class=\"how\">Issue by issue, where the simulated futures that settled it ended up: the central value, the 10th and 90th percentiles, and how many futures settled it at all (deals and interim understandings; an interim understanding may leave issues open).</p>\n<table class=\"fit\"><tr><th>issue</th><th>status quo</th><th>10th percentile</th><th>central</th><th>90th percentile</th><th class=\"num\">settled in</th></tr>\n");
+        o.push_str("<h2>The settled package</h2>\n<p class=\"how\">Issue by issue, where the simulated futures that settled it ended up: the central value, the 10th and 90th percentiles, and how many futures settled it at all (deals and interim understandings; an interim understanding may leave issues open).</p>\n<table class=\"fit\"><tr><th>issue</th><th>status quo</th><th>10th percentile</th><th>central</th><th>90th percentile</th><th>spread (hover a bar)</th><th class=\"num\">settled in</th></tr>\n");
         for s in rows {
             let sq = r
                 .issues
@@ -556,12 +556,13 @@ pub fn to_html(r: &ReportInput) -> String {
                 .map_or(String::new(), |i| wrap_ids(&i.status_quo));
             let _ = writeln!(
                 o,
-                "<tr><td>{}<br><span class=\"id\">{}</span></td><td>{sq}</td><td>{}</td><td><b>{}</b></td><td>{}</td><td class=\"num\">{}</td></tr>",
+                "<tr><td>{}<br><span class=\"id\">{}</span></td><td>{sq}</td><td>{}</td><td><b>{}</b></td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
                 escape(&s.name),
                 escape(&s.id),
                 wrap_ids(&s.p10),
                 wrap_ids(&s.value),
                 wrap_ids(&s.p90),
+                mini_histogram(&s.histogram),
                 pct(s.settled)
             );
         }
@@ -836,6 +837,35 @@ pub(crate) fn num(x: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
+/// A small inline histogram of settled values: one bar per option or bin, its height the share
+/// of settling futures, its label and share in a tooltip (hover), drawn as plain SVG.
+fn mini_histogram(bins: &[(String, f64)]) -> String {
+    if bins.is_empty() || bins.iter().all(|(_, p)| *p <= 0.0) {
+        return "—".to_string();
+    }
+    let (w, h, gap) = (14.0, 28.0, 2.0);
+    let top = bins.iter().map(|(_, p)| *p).fold(0.0, f64::max).max(1e-12);
+    let width = bins.len() as f64 * (w + gap);
+    let mut o = format!(
+        "<svg class=\"hist\" width=\"{width}\" height=\"{}\" viewBox=\"0 0 {width} {}\" role=\"img\" aria-label=\"distribution of settled values\">",
+        h + 2.0,
+        h + 2.0
+    );
+    for (k, (label, p)) in bins.iter().enumerate() {
+        let bh = (p / top * h).max(if *p > 0.0 { 1.0 } else { 0.0 });
+        let x = k as f64 * (w + gap);
+        let _ = write!(
+            o,
+            "<rect x=\"{x}\" y=\"{}\" width=\"{w}\" height=\"{bh}\" fill=\"#4e79a7\"><title>{}: {}</title></rect><rect x=\"{x}\" y=\"{h}\" width=\"{w}\" height=\"1\" fill=\"#bbb\"/>",
+            h - bh,
+            escape(label),
+            pct(*p)
+        );
+    }
+    o.push_str("</svg>");
+    o
+}
+
 #[cfg(test)]
 pub(crate) mod tests_support {
     use crate::*;
@@ -977,6 +1007,11 @@ pub(crate) mod tests_support {
                 p10: "2".into(),
                 p90: "5".into(),
                 settled: 0.5,
+                histogram: vec![
+                    ("0–2".into(), 0.2),
+                    ("2–4".into(), 0.5),
+                    ("4–6".into(), 0.3),
+                ],
             }]),
             events: vec![EventRow {
                 id: "strike".into(),
@@ -1145,7 +1180,9 @@ mod tests {
         let h = to_html(&sample());
         assert_self_contained(&h);
         // Outcomes, round by round, causes, tornado, positions, trajectory, plane.
-        assert_eq!(h.matches("<svg").count(), 7, "every chart is inline SVG");
+        // (The settled package's mini histograms are inline SVG too, but not charts.)
+        let charts = h.matches("<svg").count() - h.matches("<svg class=\"hist\"").count();
+        assert_eq!(charts, 7, "every chart is inline SVG");
         assert!(h.contains("How the talks end, round by round"));
         assert!(h.contains("Why talks broke down"));
         assert!(!h.contains("chart could not be drawn"));
@@ -1433,7 +1470,7 @@ mod tests {
         let charts_n = h.matches("<figure class=\"chart\">").count();
         assert_eq!(
             charts_n,
-            h.matches("<svg").count(),
+            h.matches("<svg").count() - h.matches("<svg class=\"hist\"").count(),
             "every chart is a chart figure"
         );
         for fig in h.split("<figure class=\"chart\">").skip(1) {
@@ -1477,6 +1514,9 @@ mod tests {
             "A strike &lt;b&gt;",
             "A&#39;s salience of X +0.2",
             "0.3 (0.1–0.5)",
+            // The settled values' spread: one bar per bin, its share on hover.
+            "<svg class=\"hist\"",
+            "<title>2–4: 50.0%</title>",
         ] {
             assert!(h.contains(s), "{s}");
         }

@@ -80,6 +80,9 @@ pub struct SettledRow {
     pub p90: String,
     /// Share of all simulated futures that settled the issue.
     pub settled: f64,
+    /// How the settlements spread: (option label or value range, share of the futures that
+    /// settled the issue), in scale order.
+    pub histogram: Vec<(String, f64)>,
 }
 
 /// One scenario event.

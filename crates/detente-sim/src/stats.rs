@@ -66,6 +66,9 @@ pub struct IssueStat {
     pub p10: Option<f64>,
     /// 90th percentile.
     pub p90: Option<f64>,
+    /// How the settled values spread: (option index, runs) per option of a discrete issue, or
+    /// (bin centre, runs) for ten equal bins over a continuous issue's range.
+    pub histogram: Vec<(f64, usize)>,
 }
 
 /// The result of a simulation.
@@ -160,6 +163,44 @@ pub fn wilson(k: usize, n: usize) -> [f64; 2] {
     [lo, hi]
 }
 
+/// Settled values counted per option (discrete issue) or in ten equal bins (continuous).
+fn histogram(is: &detente_core::Issue, values: &[f64]) -> Vec<(f64, usize)> {
+    let (lo, hi) = is.range();
+    let bins = if is.is_discrete() {
+        (hi - lo) as usize + 1
+    } else {
+        10
+    };
+    let width = if is.is_discrete() {
+        1.0
+    } else {
+        (hi - lo) / bins as f64
+    };
+    let mut counts = vec![0usize; bins];
+    for &x in values {
+        let k = if is.is_discrete() {
+            x.round() - lo
+        } else if width > 0.0 {
+            ((x - lo) / width).floor()
+        } else {
+            0.0
+        };
+        counts[(k.max(0.0) as usize).min(bins - 1)] += 1;
+    }
+    counts
+        .into_iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let x = if is.is_discrete() {
+                lo + k as f64
+            } else {
+                lo + (k as f64 + 0.5) * width
+            };
+            (x, c)
+        })
+        .collect()
+}
+
 fn percentile(sorted: &[f64], q: f64) -> Option<f64> {
     if sorted.is_empty() {
         return None;
@@ -229,6 +270,7 @@ fn summarise(s: &Scenario, cfg: &SimConfig, records: &[RunRecord]) -> SimResult 
                 mean,
                 p10: percentile(&v, 0.1),
                 p90: percentile(&v, 0.9),
+                histogram: histogram(is, &v),
             }
         })
         .collect();

@@ -361,7 +361,36 @@ fn settled_of(s: &Scenario, sim: &SimResult) -> Vec<SettledRow> {
                 p10: t(st.p10),
                 p90: t(st.p90),
                 settled: st.n as f64 / sim.runs.max(1) as f64,
+                histogram: histogram_rows(s, i, st),
             })
+        })
+        .collect()
+}
+
+/// The settled-value histogram of one issue as labelled shares (options by name; continuous
+/// bins as their value range).
+fn histogram_rows(s: &Scenario, i: usize, st: &detente_sim::IssueStat) -> Vec<(String, f64)> {
+    let is = &s.issues[i];
+    let n = st.n.max(1) as f64;
+    let half = if is.is_discrete() {
+        0.0
+    } else {
+        let (lo, hi) = is.range();
+        (hi - lo) / st.histogram.len().max(1) as f64 / 2.0
+    };
+    st.histogram
+        .iter()
+        .map(|&(x, c)| {
+            let label = if is.is_discrete() {
+                is.label(x)
+            } else {
+                format!(
+                    "{}–{}",
+                    detente_core::format_number(x - half),
+                    detente_core::format_number(x + half)
+                )
+            };
+            (label, c as f64 / n)
         })
         .collect()
 }

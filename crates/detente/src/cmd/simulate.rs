@@ -138,7 +138,7 @@ pub fn result_json(s: &Scenario, r: &SimResult) -> Value {
         .iter()
         .zip(&s.issues)
         .map(|(st, is)| {
-            let mut v = json!({"mean": st.mean, "p10": st.p10, "p90": st.p90, "n": st.n});
+            let mut v = json!({"mean": st.mean, "p10": st.p10, "p90": st.p90, "n": st.n, "histogram": st.histogram});
             if is.is_discrete() {
                 v["p10_label"] = json!(st.p10.map(|x| is.label(x)));
                 v["p90_label"] = json!(st.p90.map(|x| is.label(x)));
