@@ -7,7 +7,7 @@
 
 use rayon::prelude::*;
 
-use crate::model::{Forecast, ForecastError, ForecastInput, IssueInput, Model, Round};
+use crate::model::{Forecast, ForecastError, ForecastInput, IssueInput, Model, Round, Watch};
 use crate::stats::weighted_median;
 
 /// Which capitulation rule to apply.
@@ -214,6 +214,19 @@ impl Bdm {
 
     /// Runs the model on one issue; returns positions after each round (rounds 1..R).
     pub fn run_issue(&self, is: &IssueInput, capability: &[f64]) -> Vec<Vec<f64>> {
+        match self.run_issue_watched(is, capability, Watch::none()) {
+            Ok(rounds) => rounds,
+            Err(_) => unreachable!("Watch::none never stops a model"),
+        }
+    }
+
+    /// [`Bdm::run_issue`], reporting each round to `watch` and stopping when it asks to.
+    pub fn run_issue_watched(
+        &self,
+        is: &IssueInput,
+        capability: &[f64],
+        watch: Watch<'_>,
+    ) -> Result<Vec<Vec<f64>>, ForecastError> {
         let n = capability.len();
         let prm = &self.params;
         let mut x = is.position.clone();
@@ -227,6 +240,7 @@ impl Bdm {
         let mut danger = vec![0.0; n];
         let mut moves = vec![Move::Stay; n];
         for _ in 0..prm.rounds {
+            watch.step()?;
             let range = if prm.fixed_range {
                 input_range
             } else {
@@ -306,7 +320,7 @@ impl Bdm {
             }
             out.push(x.clone());
         }
-        out
+        Ok(out)
     }
 }
 
@@ -372,6 +386,18 @@ impl Model for Bdm {
     }
 
     fn forecast(&self, input: &ForecastInput) -> Result<Forecast, ForecastError> {
+        self.forecast_watched(input, Watch::none())
+    }
+
+    fn work(&self, input: &ForecastInput) -> u64 {
+        (input.issues.len() * self.params.rounds) as u64
+    }
+
+    fn forecast_watched(
+        &self,
+        input: &ForecastInput,
+        watch: Watch<'_>,
+    ) -> Result<Forecast, ForecastError> {
         input.check()?;
         let w_of = |is: &IssueInput| -> Vec<f64> {
             input
@@ -384,8 +410,8 @@ impl Model for Bdm {
         let per_issue: Vec<Vec<Vec<f64>>> = input
             .issues
             .par_iter()
-            .map(|is| self.run_issue(is, &input.capability))
-            .collect();
+            .map(|is| self.run_issue_watched(is, &input.capability, watch))
+            .collect::<Result<_, _>>()?;
         let rounds_n = self.params.rounds;
         let mut rounds = Vec::with_capacity(rounds_n);
         for t in 0..rounds_n {

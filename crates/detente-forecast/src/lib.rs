@@ -19,6 +19,6 @@ pub use bdm::{Bdm, BdmParams, BdmVariant, CompromiseChoice, Normaliser};
 pub use converge::{convergence, Convergence};
 pub use mean::Mean;
 pub use median::Median;
-pub use model::{Forecast, ForecastError, ForecastInput, IssueInput, Model, Round};
+pub use model::{Forecast, ForecastError, ForecastInput, IssueInput, Model, Round, Watch};
 pub use nash::Nash;
 pub use smp::{Smp, SmpParams};

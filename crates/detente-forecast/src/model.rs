@@ -73,6 +73,46 @@ pub enum ForecastError {
         /// Why not.
         reason: String,
     },
+    /// The caller's [`Watch`] asked the model to stop before it finished.
+    #[error("stopped before the forecast finished")]
+    Cancelled,
+}
+
+/// How a long forecast reports progress and learns that it should stop: the model calls the
+/// tick after each unit of work (a BDM round of one issue, an SMP turn); the tick returns
+/// `false` to ask the model to stop, which then returns [`ForecastError::Cancelled`].
+#[derive(Clone, Copy)]
+pub struct Watch<'a> {
+    tick: &'a (dyn Fn() -> bool + Sync),
+}
+
+impl<'a> Watch<'a> {
+    /// A watch that calls `tick` after each unit of work.
+    pub fn new(tick: &'a (dyn Fn() -> bool + Sync)) -> Self {
+        Watch { tick }
+    }
+
+    /// Reports one unit of work done; `Err(Cancelled)` when the caller asked to stop.
+    pub fn step(&self) -> Result<(), ForecastError> {
+        if (self.tick)() {
+            Ok(())
+        } else {
+            Err(ForecastError::Cancelled)
+        }
+    }
+}
+
+impl Watch<'static> {
+    /// A watch that never stops a model and shows nothing.
+    pub fn none() -> Self {
+        Watch { tick: &|| true }
+    }
+}
+
+impl std::fmt::Debug for Watch<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Watch")
+    }
 }
 
 /// A forecasting model: one input in, one forecast out.
@@ -81,6 +121,22 @@ pub trait Model: Send + Sync {
     fn id(&self) -> &'static str;
     /// Runs the model on all issues of `input`.
     fn forecast(&self, input: &ForecastInput) -> Result<Forecast, ForecastError>;
+
+    /// The most units of work [`Model::forecast_watched`] reports on `input` (0 for models
+    /// that finish at once); a progress bar's length.
+    fn work(&self, _input: &ForecastInput) -> u64 {
+        0
+    }
+
+    /// [`Model::forecast`], reporting each unit of work to `watch` and stopping with
+    /// [`ForecastError::Cancelled`] when it asks to; the result is the same as `forecast`'s.
+    fn forecast_watched(
+        &self,
+        input: &ForecastInput,
+        _watch: Watch<'_>,
+    ) -> Result<Forecast, ForecastError> {
+        self.forecast(input)
+    }
 }
 
 impl ForecastInput {

@@ -39,6 +39,10 @@ pub enum SimError {
     /// The scenario after a what-if change is invalid.
     #[error("the changed scenario is invalid:\n{0}")]
     Invalid(detente_core::Problems),
+    /// The job is larger than a documented limit (`detente_core::limits`); the message says
+    /// which and what to change.
+    #[error("{0}")]
+    TooLarge(String),
     /// The thread pool could not be built.
     #[error("cannot start {0} threads")]
     Threads(usize),

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use detente_core::limits::MAX_RUNS;
 use detente_core::Scenario;
 use detente_negotiate::scenario::ProtocolKind;
 use rayon::prelude::*;
@@ -437,10 +438,21 @@ pub fn sensitivity(
     cfg: &SimConfig,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Tornado, SimError> {
+    let paths = param_paths(s);
+    let variants = 2 * paths.len() + 1;
+    let futures = cfg.runs.saturating_mul(variants);
+    if futures > MAX_RUNS {
+        return Err(SimError::TooLarge(format!(
+            "sensitivity would simulate {futures} futures ({} runs for each of {variants} variants: {} inputs at their low and high values, and the base), above the limit of {MAX_RUNS} futures per job; use at most {} runs per variant, or fix some inputs (see docs/limits.md)",
+            cfg.runs,
+            paths.len(),
+            MAX_RUNS / variants
+        )));
+    }
     let quiet = || {};
     let base = summarise(s, cfg, &runs(s, cfg, &HashMap::new(), &quiet)?);
     let mut factors = Vec::new();
-    for (path, lo, hi) in param_paths(s) {
+    for (path, lo, hi) in paths {
         let mut ps = Vec::new();
         for v in [lo, hi] {
             let mut ov = HashMap::new();
@@ -477,6 +489,30 @@ pub fn sensitivity(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sensitivity_refuses_more_futures_than_one_job_may_run() {
+        let s = detente_core::builtin::muscat();
+        let variants = 2 * param_paths(&s).len() + 1;
+        let cfg = |runs| SimConfig {
+            runs,
+            seed: 1,
+            threads: Some(1),
+            protocol: None,
+            params: Params::default(),
+        };
+        let too_many = MAX_RUNS / variants + 1;
+        match sensitivity(&s, &cfg(too_many), &|| panic!("no run may start")) {
+            Err(SimError::TooLarge(m)) => {
+                assert!(
+                    m.contains(&format!("at most {}", MAX_RUNS / variants)),
+                    "{m}"
+                )
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        assert!(sensitivity(&s, &cfg(1), &|| {}).is_ok());
+    }
 
     #[test]
     fn wilson_covers_the_estimate() {

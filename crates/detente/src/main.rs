@@ -3,6 +3,7 @@
 mod cli;
 mod cmd;
 mod flags;
+mod interrupt;
 mod load;
 mod output;
 mod render;
@@ -10,5 +11,6 @@ mod render;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    interrupt::install();
     cli::run()
 }

@@ -33,6 +33,8 @@ pub fn check_target(path: &Path, force: bool) -> Result<(), CliError> {
 /// refusing symbolic links and, unless `force`, an existing file.
 pub fn write_file(path: &Path, text: &str, force: bool) -> Result<(), CliError> {
     check_target(path, force)?;
+    // Ctrl-C waits until the file is whole (or not started): see interrupt.rs.
+    let _writing = crate::interrupt::writing();
     let fail = |e: std::io::Error| CliError::Usage(format!("cannot write {}: {e}", path.display()));
     let dir: PathBuf = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),

@@ -31,6 +31,18 @@ fn runs_threads_and_rounds_above_their_limits_are_refused() {
         (&["simulate", "--runs", "1000000000"], "limit of 1000000"),
         (&["sensitivity", "--runs", "1000000000"], "limit of 1000000"),
         (&["sensitivity", "--threads", "5000"], "limit of 1024"),
+        // Runs × variants: 20,000 runs for each of Muscat's variants is over a million futures.
+        (&["sensitivity", "--runs", "20000"], "futures per job"),
+        (
+            &[
+                "report",
+                "-o",
+                "/nonexistent/r.html",
+                "--sensitivity-runs",
+                "20000",
+            ],
+            "futures per job",
+        ),
         (&["negotiate", "--rounds", "100000"], "1..=1000"),
         (&["negotiate", "--rounds", "0"], "1..=1000"),
     ];

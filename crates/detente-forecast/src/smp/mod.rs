@@ -35,7 +35,7 @@ pub use params::{
 };
 use pce::{vote, Pce};
 
-use crate::model::{Forecast, ForecastError, ForecastInput, Model, Round};
+use crate::model::{Forecast, ForecastError, ForecastInput, Model, Round, Watch};
 
 /// Two positions closer than this (Euclidean, on the unit scale) are the same position.
 const POSITION_TOLERANCE: f64 = 1e-3;
@@ -93,9 +93,18 @@ impl Smp {
 
     /// Runs the model and returns every state.
     pub fn run(&self, input: &ForecastInput) -> Result<SmpRun, ForecastError> {
+        self.run_watched(input, Watch::none())
+    }
+
+    /// [`Smp::run`], reporting each turn to `watch` and stopping when it asks to.
+    pub fn run_watched(
+        &self,
+        input: &ForecastInput,
+        watch: Watch<'_>,
+    ) -> Result<SmpRun, ForecastError> {
         input.check()?;
         let p = Problem::new(input, &self.params)?;
-        Ok(p.run())
+        p.run(watch)
     }
 }
 
@@ -105,7 +114,19 @@ impl Model for Smp {
     }
 
     fn forecast(&self, input: &ForecastInput) -> Result<Forecast, ForecastError> {
-        let run = self.run(input)?;
+        self.forecast_watched(input, Watch::none())
+    }
+
+    fn work(&self, _input: &ForecastInput) -> u64 {
+        self.params.max_turns as u64
+    }
+
+    fn forecast_watched(
+        &self,
+        input: &ForecastInput,
+        watch: Watch<'_>,
+    ) -> Result<Forecast, ForecastError> {
+        let run = self.run_watched(input, watch)?;
         let scale = |d: usize, x: f64| {
             let is = &input.issues[d];
             is.min + x * (is.max - is.min)
@@ -792,7 +813,7 @@ impl<'a> Problem<'a> {
         }
     }
 
-    fn run(&self) -> SmpRun {
+    fn run(&self, watch: Watch<'_>) -> Result<SmpRun, ForecastError> {
         let mut pce = Pce::default();
         let mut cur = Pos {
             pos: self.start.clone(),
@@ -804,6 +825,7 @@ impl<'a> Problem<'a> {
         let mut first = 0.0;
         let mut converged = false;
         for turn in 1..=self.params.max_turns {
+            watch.step()?;
             let next = self.step(&cur, &eval, turn);
             let next_eval = self.evaluate(&next, &mut pce);
             let moved = self.distance(&cur, &next);
@@ -820,11 +842,11 @@ impl<'a> Problem<'a> {
             }
         }
         states.push(self.snapshot(&cur, eval));
-        SmpRun {
+        Ok(SmpRun {
             states,
             fractional_change,
             converged,
-        }
+        })
     }
 }
 

@@ -8,11 +8,12 @@ use detente_core::LoadError;
 use detente_core::{format_number, Scenario};
 use detente_forecast::{
     convergence, Bdm, BdmParams, BdmVariant, Convergence, Forecast, ForecastInput, Mean, Median,
-    Model, Nash, Smp, SmpParams,
+    Model, Nash, Smp, SmpParams, Watch,
 };
 use serde_json::{json, Map, Value};
 
 use crate::cli::CmdResult;
+use crate::cmd::simulate::progress;
 use crate::load::{load, Loaded, Source};
 use crate::render::{print_json, print_text, table, CliError};
 
@@ -175,16 +176,22 @@ pub fn build_models(
         .collect()
 }
 
-/// Runs the chosen models on a scenario.
+/// Runs the chosen models on a scenario; `tick` is called after each unit of work of the
+/// round-based models (see [`Model::work`]).
 pub fn run_models(
     s: &Scenario,
     models: &[Box<dyn Model>],
+    tick: &(dyn Fn() + Sync),
 ) -> Result<(ForecastInput, Vec<Forecast>), CliError> {
     let input = ForecastInput::from_scenario(s);
+    let step = || {
+        tick();
+        true
+    };
     let mut out = Vec::new();
     for m in models {
         out.push(
-            m.forecast(&input)
+            m.forecast_watched(&input, Watch::new(&step))
                 .map_err(|e| CliError::Usage(e.to_string()))?,
         );
     }
@@ -468,7 +475,13 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
     if let Some(note) = estimate(&a.model, s.actors.len(), s.issues.len(), a.rounds) {
         eprintln!("{note}");
     }
-    let (input, forecasts) = run_models(s, &models)?;
+    // A bar over the round-based models' work (BDM's rounds × issues, SMP's most turns), on a
+    // terminal only; SMP usually stops before its most turns, the bar then jumps to the end.
+    let input = ForecastInput::from_scenario(s);
+    let work = models.iter().map(|m| m.work(&input)).sum::<u64>();
+    let pb = progress(work, json, "forecasting");
+    let (input, forecasts) = run_models(s, &models, &|| pb.inc(1))?;
+    pb.finish_and_clear();
     if json {
         print_json(&forecast_json(s, &input, &forecasts));
         return Ok(ExitCode::SUCCESS);

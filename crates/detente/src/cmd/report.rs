@@ -474,7 +474,7 @@ pub fn build(loaded: &Loaded, a: &Args, json: bool) -> Result<ReportInput, CliEr
         .collect();
     // Forecasts.
     let models = build_models(&["all".to_string()], loaded, None, BdmVariant::default())?;
-    let (_, fs) = run_models(s, &models)?;
+    let (_, fs) = run_models(s, &models, &|| {})?;
     // Every model with rounds (BDM, SMP), issue by issue: round 0, then each round's forecast.
     let mut trajectories = Vec::new();
     for (i, is) in s.issues.iter().enumerate() {
