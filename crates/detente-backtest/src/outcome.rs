@@ -648,7 +648,10 @@ impl Reader<'_> {
             self.err(
                 span,
                 &f,
-                format!("invalid id `{s}`; expected letters, digits, `_` or `-`"),
+                format!(
+                    "invalid id {}; expected letters, digits, `_` or `-`",
+                    detente_core::diag::quote(&s)
+                ),
             );
             return None;
         }

@@ -225,6 +225,19 @@ pub fn offset_of(src: &str, line: usize, column: usize) -> Option<usize> {
     None
 }
 
+/// A value the user wrote, in backticks for a message: whole when short, else its first 40
+/// characters, an ellipsis and its length (a 70,000-character cell must not fill the terminal).
+pub fn quote(s: &str) -> String {
+    const MAX: usize = 40;
+    let n = s.chars().count();
+    if n <= MAX + 10 {
+        format!("`{s}`")
+    } else {
+        let head: String = s.chars().take(MAX).collect();
+        format!("`{head}…` ({n} characters)")
+    }
+}
+
 /// The text of `bytes` without a leading UTF-8 byte-order mark, or an error locating the first
 /// byte that is not UTF-8.
 pub fn decode_utf8<'b>(bytes: &'b [u8], file: &str) -> Result<&'b str, LoadError> {
@@ -322,6 +335,14 @@ pub enum LoadError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_values_are_shortened_in_messages() {
+        assert_eq!(quote("abc"), "`abc`");
+        let long = "5".repeat(70_000);
+        let q = quote(&long);
+        assert!(q.len() < 80 && q.ends_with("(70000 characters)"), "{q}");
+    }
 
     #[test]
     fn line_col_counts_from_one() {

@@ -440,7 +440,8 @@ pub fn check_iso_date(s: &str) -> Result<(i32, u32, u32), String> {
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shape_ok {
         return Err(format!(
-            "expected a date written \"YYYY-MM-DD\" (e.g. \"2015-07-14\"), found `{s}`"
+            "expected a date written \"YYYY-MM-DD\" (e.g. \"2015-07-14\"), found {}",
+            crate::diag::quote(s)
         ));
     }
     let num = |r: std::ops::Range<usize>| -> u32 { s[r].parse().unwrap_or(0) };

@@ -493,7 +493,10 @@ impl<'a> Decoder<'a> {
             self.err(
                 span,
                 &field,
-                format!("invalid id `{s}`; expected letters, digits, `_` or `-`"),
+                format!(
+                    "invalid id {}; expected letters, digits, `_` or `-`",
+                    crate::diag::quote(&s)
+                ),
             );
             return None;
         }
@@ -1309,7 +1312,7 @@ impl<'a> Decoder<'a> {
 
 fn show(item: &Item) -> String {
     match item.as_str() {
-        Some(s) => format!("`{s}`"),
+        Some(s) => crate::diag::quote(s),
         None => type_name(item).to_string(),
     }
 }

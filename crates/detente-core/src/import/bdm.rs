@@ -222,7 +222,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<(BdmTable, Problems), LoadError
                         Problem::error(
                             file,
                             COLUMNS[k].0,
-                            format!("{} `{s}` is not a number", COLUMNS[k].0),
+                            format!("{} {} is not a number", COLUMNS[k].0, crate::diag::quote(s)),
                         )
                         .at(line, field_column(&lines, line, index[k])),
                     );

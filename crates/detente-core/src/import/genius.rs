@@ -419,7 +419,10 @@ impl Ctx<'_> {
                 self.error(
                     node.pos,
                     field,
-                    format!("`{key}` must be a finite number, found `{raw}`"),
+                    format!(
+                        "`{key}` must be a finite number, found {}",
+                        crate::diag::quote(raw)
+                    ),
                 );
                 None
             }
@@ -427,7 +430,10 @@ impl Ctx<'_> {
                 self.error(
                     node.pos,
                     field,
-                    format!("`{key}` must be a number, found `{raw}`"),
+                    format!(
+                        "`{key}` must be a number, found {}",
+                        crate::diag::quote(raw)
+                    ),
                 );
                 None
             }
@@ -442,7 +448,10 @@ impl Ctx<'_> {
                 self.error(
                     node.pos,
                     field,
-                    format!("`{key}` must be an integer, found `{raw}`"),
+                    format!(
+                        "`{key}` must be an integer, found {}",
+                        crate::diag::quote(raw)
+                    ),
                 );
                 None
             }
@@ -810,7 +819,8 @@ pub fn parse_profile(
                             item.pos,
                             &ifield,
                             format!(
-                                "value `{value}` is not a value of issue `{name}` in the domain"
+                                "value {} is not a value of issue `{name}` in the domain",
+                                crate::diag::quote(value)
                             ),
                         );
                         continue;

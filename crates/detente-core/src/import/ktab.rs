@@ -380,7 +380,8 @@ pub fn parse_xml(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                                     file,
                                     field,
                                     format!(
-                                        "<{field}> is `{raw}`; expected a number from {lo} to {hi}"
+                                        "<{field}> is {}; expected a number from {lo} to {hi}",
+                                        crate::diag::quote(&raw)
                                     ),
                                 )
                                 .spanned_in(&lines, span(before)),
