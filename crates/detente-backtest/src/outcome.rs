@@ -8,10 +8,10 @@ use std::fmt;
 use std::ops::Range;
 
 use detente_core::diag::{decode_utf8, LoadError, Problem, Problems};
-use detente_core::format::toml_util::{closest, item_span, type_name};
+use detente_core::format::toml_util::{closest, type_name, Fields, Tab};
 use detente_core::{Issue, IssueKind, Scenario, Source};
 use serde::Serialize;
-use toml_edit::{ImDocument, Item, TableLike, Value};
+use toml_edit::{ImDocument, Item, Value};
 
 /// The outcome file format version this build reads.
 pub const OUTCOME_FORMAT_VERSION: i64 = 1;
@@ -188,13 +188,6 @@ pub fn check_date(s: &str) -> Result<(), String> {
     detente_core::model::check_iso_date(s).map(|_| ())
 }
 
-/// A table (standard or inline) with its span and dotted path.
-struct Tab<'t> {
-    t: &'t dyn TableLike,
-    span: Option<Range<usize>>,
-    path: String,
-}
-
 struct Reader<'a> {
     file: &'a str,
     src: &'a str,
@@ -212,6 +205,12 @@ const ROOT_KEYS: &[&str] = &[
 ];
 const SOURCE_KEYS: &[&str] = &["id", "citation", "url"];
 const ISSUE_KEYS: &[&str] = &["id", "status", "value", "date", "source"];
+
+impl Fields for Reader<'_> {
+    fn error(&mut self, span: Option<Range<usize>>, field: &str, msg: String) {
+        self.err(span, field, msg);
+    }
+}
 
 impl Reader<'_> {
     fn push(&mut self, p: Problem, span: Option<Range<usize>>) {
@@ -239,12 +238,8 @@ impl Reader<'_> {
                 return None;
             }
         };
-        let root = Tab {
-            t: doc.as_table(),
-            // Missing top-level keys are reported at the start of the file.
-            span: Some(0..0),
-            path: String::new(),
-        };
+        // Missing top-level keys are reported at the start of the file.
+        let root = Tab::new(doc.as_table(), Some(0..0), String::new());
         self.check_keys(&root, ROOT_KEYS);
         match self.get(&root, "format") {
             None => self.warn(
@@ -324,7 +319,7 @@ impl Reader<'_> {
     }
 
     fn status(&mut self, t: &Tab) -> Option<Status> {
-        let field = field(t, "status");
+        let field = t.field("status");
         let words: Vec<&str> = Status::ALL.iter().map(Status::as_str).collect();
         let Some((item, span)) = self.get(t, "status") else {
             self.missing(t, "status", "one of `settled`, `deferred`, `unsettled`");
@@ -360,7 +355,7 @@ impl Reader<'_> {
 
     /// A `YYYY-MM-DD` date string under `date`.
     fn date(&mut self, t: &Tab, required: bool) -> Option<String> {
-        let field = field(t, "date");
+        let field = t.field("date");
         let Some((item, span)) = self.get(t, "date") else {
             if required {
                 self.missing(t, "date", "a date string \"YYYY-MM-DD\"");
@@ -395,18 +390,18 @@ impl Reader<'_> {
     fn sources(&mut self, root: &Tab) -> Vec<Source> {
         let mut out: Vec<Source> = Vec::new();
         let mut seen: HashMap<String, usize> = HashMap::new();
-        for t in self.tables(root, "sources").iter().flatten() {
+        for t in self.tables(root, "sources", false).iter().flatten() {
             self.check_keys(t, SOURCE_KEYS);
-            let id = self.id(t);
+            let id = self.id(t, "id");
             let citation = self.string(t, "citation", true);
             let url = self.string(t, "url", false);
-            let k = t.path_index;
+            let k = t.index;
             let (Some(id), Some(citation)) = (id, citation) else {
                 continue;
             };
             if let Some(first) = seen.get(&id) {
-                let f = field(&t.tab, "id");
-                let span = self.span_of(&t.tab, "id");
+                let f = t.field("id");
+                let span = self.span_of(t, "id");
                 self.err(
                     span,
                     &f,
@@ -425,14 +420,14 @@ impl Reader<'_> {
         let mut seen: HashMap<usize, usize> = HashMap::new();
         let known_sources: Vec<&str> = sources.iter().map(|x| x.id.as_str()).collect();
         let known_issues: Vec<&str> = s.issues.iter().map(|i| i.id.as_str()).collect();
-        for entry in self.tables(root, "issues").iter().flatten() {
-            let t = &entry.tab;
+        for entry in self.tables(root, "issues", false).iter().flatten() {
+            let t = &entry;
             self.check_keys(t, ISSUE_KEYS);
             let issue = match self.string(t, "id", true) {
                 Some(name) => match s.issue_index(&name) {
                     Some(i) => Some(i),
                     None => {
-                        let f = field(t, "id");
+                        let f = t.field("id");
                         let span = self.span_of(t, "id");
                         self.err(
                             span,
@@ -450,7 +445,7 @@ impl Reader<'_> {
             };
             let duplicate = match issue.map(|i| (i, seen.get(&i).copied())) {
                 Some((i, Some(first))) => {
-                    let f = field(t, "id");
+                    let f = t.field("id");
                     let span = self.span_of(t, "id");
                     self.err(
                         span,
@@ -463,7 +458,7 @@ impl Reader<'_> {
                     true
                 }
                 Some((i, None)) => {
-                    seen.insert(i, entry.path_index);
+                    seen.insert(i, entry.index);
                     false
                 }
                 None => false,
@@ -471,7 +466,7 @@ impl Reader<'_> {
             let status = self.status(t);
             let value = match (self.get(t, "value"), issue) {
                 (Some((item, span)), Some(i)) => {
-                    self.value(item, span, &field(t, "value"), &s.issues[i])
+                    self.value(item, span, &t.field("value"), &s.issues[i])
                 }
                 _ => None,
             };
@@ -479,7 +474,7 @@ impl Reader<'_> {
             let source = self.string(t, "source", false);
             if let Some(src_id) = &source {
                 if !known_sources.contains(&src_id.as_str()) {
-                    let f = field(t, "source");
+                    let f = t.field("source");
                     let span = self.span_of(t, "source");
                     self.err(
                         span,
@@ -508,7 +503,7 @@ impl Reader<'_> {
                 } else {
                     for key in ["value", "date"] {
                         if t.t.contains_key(key) {
-                            let f = field(t, key);
+                            let f = t.field(key);
                             let span = self.span_of(t, key);
                             self.err(
                                 span,
@@ -637,161 +632,10 @@ impl Reader<'_> {
         }
     }
 
-    fn id(&mut self, t: &Tab) -> Option<String> {
-        let s = self.string(t, "id", true)?;
-        let ok = !s.is_empty()
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-        if !ok {
-            let f = field(t, "id");
-            let span = self.span_of(t, "id");
-            self.err(
-                span,
-                &f,
-                format!(
-                    "invalid id {}; expected letters, digits, `_` or `-`",
-                    detente_core::diag::quote(&s)
-                ),
-            );
-            return None;
-        }
-        Some(s)
-    }
-
-    fn string(&mut self, t: &Tab, key: &str, required: bool) -> Option<String> {
-        let Some((item, span)) = self.get(t, key) else {
-            if required {
-                self.missing(t, key, "a string");
-            }
-            return None;
-        };
-        match item.as_str() {
-            Some(s) => Some(s.to_string()),
-            None => {
-                let f = field(t, key);
-                self.err(
-                    span,
-                    &f,
-                    format!("expected a string, found {}", type_name(item)),
-                );
-                None
-            }
-        }
-    }
-
-    /// Reports keys of `t` that are not in `allowed`, with a did-you-mean hint.
-    fn check_keys(&mut self, t: &Tab, allowed: &[&str]) {
-        for (k, _) in t.t.iter() {
-            if !allowed.contains(&k) {
-                let span =
-                    t.t.key(k)
-                        .and_then(|key| key.span())
-                        .or_else(|| t.span.clone());
-                let f = field(t, k);
-                self.err(
-                    span,
-                    &f,
-                    format!(
-                        "unknown key `{k}`{} expected one of: {}",
-                        hint(k, allowed),
-                        allowed.join(", ")
-                    ),
-                );
-            }
-        }
-    }
-
-    fn get<'t>(&mut self, t: &Tab<'t>, key: &str) -> Option<(&'t Item, Option<Range<usize>>)> {
-        let (k, item) = t.t.get_key_value(key)?;
-        let span = item_span(item)
-            .or_else(|| k.span())
-            .or_else(|| t.span.clone());
-        Some((item, span))
-    }
-
     fn span_of(&mut self, t: &Tab, key: &str) -> Option<Range<usize>> {
         self.get(t, key)
             .and_then(|(_, s)| s)
             .or_else(|| t.span.clone())
-    }
-
-    fn missing(&mut self, t: &Tab, key: &str, what: &str) {
-        let f = field(t, key);
-        self.err(
-            t.span.clone(),
-            &f,
-            format!("missing required key `{key}`; expected {what}"),
-        );
-    }
-
-    /// An array of tables (`[[key]]` or `key = [{..}, ..]`); `None` when absent or not one.
-    fn tables<'t>(&mut self, t: &Tab<'t>, key: &str) -> Option<Vec<Entry<'t>>> {
-        let (item, span) = self.get(t, key)?;
-        let f = field(t, key);
-        let mut out = Vec::new();
-        match item {
-            Item::ArrayOfTables(a) => {
-                for (i, tb) in a.iter().enumerate() {
-                    out.push(Entry {
-                        tab: Tab {
-                            t: tb,
-                            span: tb.span().or_else(|| span.clone()),
-                            path: format!("{f}[{i}]"),
-                        },
-                        path_index: i,
-                    });
-                }
-            }
-            Item::Value(Value::Array(a)) => {
-                for (i, v) in a.iter().enumerate() {
-                    let path = format!("{f}[{i}]");
-                    match v.as_inline_table() {
-                        Some(it) => out.push(Entry {
-                            tab: Tab {
-                                t: it,
-                                span: v.span(),
-                                path,
-                            },
-                            path_index: i,
-                        }),
-                        None => self.err(v.span(), &path, "expected an inline table"),
-                    }
-                }
-            }
-            other => {
-                self.err(
-                    span,
-                    &f,
-                    format!(
-                        "expected an array of tables ([[{key}]]), found {}",
-                        type_name(other)
-                    ),
-                );
-                return None;
-            }
-        }
-        Some(out)
-    }
-}
-
-/// One element of an array of tables, with its index in the array.
-struct Entry<'t> {
-    tab: Tab<'t>,
-    path_index: usize,
-}
-
-impl<'t> std::ops::Deref for Entry<'t> {
-    type Target = Tab<'t>;
-    fn deref(&self) -> &Tab<'t> {
-        &self.tab
-    }
-}
-
-fn field(t: &Tab, key: &str) -> String {
-    if t.path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{}.{key}", t.path)
     }
 }
 

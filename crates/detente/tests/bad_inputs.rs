@@ -109,10 +109,11 @@ fn every_bad_input_is_rejected_with_a_located_error() {
         }
         // A message quotes what the user wrote, shortened: a 70,000-character cell must not
         // come back whole (diag::quote).
-        if let Some(e) = errors
-            .iter()
-            .find(|e| e["message"].as_str().is_some_and(|m| m.chars().count() > 600))
-        {
+        if let Some(e) = errors.iter().find(|e| {
+            e["message"]
+                .as_str()
+                .is_some_and(|m| m.chars().count() > 600)
+        }) {
             failures.push(format!("{name}: message longer than 600 characters: {e}"));
         }
         for also in expect.lines().filter_map(|l| l.strip_prefix("also=")) {

@@ -3,13 +3,13 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use toml_edit::{ImDocument, Item, TableLike, Value};
+use toml_edit::{ImDocument, Item, Value};
 
 use crate::diag::{LoadError, Problem, Problems};
 use crate::model::*;
 use crate::validate::validate;
 
-use super::toml_util::{closest, item_span, type_name};
+use super::toml_util::{closest, item_span, type_name, Fields, Tab};
 
 /// Byte spans of the fields read from a file, keyed by dotted field path (`actors[0].capability`).
 #[derive(Debug, Clone, Default)]
@@ -94,11 +94,22 @@ struct Decoder<'a> {
     typos: std::collections::HashSet<String>,
 }
 
-/// A table (standard or inline) with its span and dotted path.
-struct Tab<'t> {
-    t: &'t dyn TableLike,
-    span: Option<Range<usize>>,
-    path: String,
+impl Fields for Decoder<'_> {
+    fn error(&mut self, span: Option<Range<usize>>, field: &str, msg: String) {
+        self.err(span, field, msg);
+    }
+
+    fn found(&mut self, field: &str, span: &Range<usize>) {
+        self.spans.0.insert(field.to_string(), span.clone());
+    }
+
+    fn misspelt(&self, field: &str) -> bool {
+        self.typos.contains(field)
+    }
+
+    fn note_misspelt(&mut self, field: String) {
+        self.typos.insert(field);
+    }
 }
 
 impl<'a> Decoder<'a> {
@@ -129,11 +140,7 @@ impl<'a> Decoder<'a> {
                 return None;
             }
         };
-        let root = Tab {
-            t: doc.as_table(),
-            span: None,
-            path: String::new(),
-        };
+        let root = Tab::new(doc.as_table(), None, String::new());
         self.check_keys(
             &root,
             &[
@@ -308,76 +315,6 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    /// Reports keys of `t` that are not in `allowed`.
-    fn check_keys(&mut self, t: &Tab, allowed: &[&str]) {
-        for (k, _) in t.t.iter() {
-            if !allowed.contains(&k) {
-                let span =
-                    t.t.key(k)
-                        .and_then(|key| key.span())
-                        .or_else(|| t.span.clone());
-                let field = if t.path.is_empty() {
-                    k.to_string()
-                } else {
-                    format!("{}.{k}", t.path)
-                };
-                let hint = match closest(k, allowed) {
-                    Some(c) => {
-                        if !t.t.contains_key(c) {
-                            self.typos.insert(self.field(t, c));
-                        }
-                        format!("; did you mean `{c}`?")
-                    }
-                    None => ";".to_string(),
-                };
-                self.err(
-                    span,
-                    &field,
-                    format!(
-                        "unknown key `{k}`{hint} expected one of: {}",
-                        allowed.join(", ")
-                    ),
-                );
-            }
-        }
-    }
-
-    fn get<'t>(&mut self, t: &Tab<'t>, key: &str) -> Option<(&'t Item, Option<Range<usize>>)> {
-        let (k, item) = t.t.get_key_value(key)?;
-        let span = item_span(item)
-            .or_else(|| k.span())
-            .or_else(|| t.span.clone());
-        let field = if t.path.is_empty() {
-            key.to_string()
-        } else {
-            format!("{}.{key}", t.path)
-        };
-        if let Some(s) = &span {
-            self.spans.0.insert(field, s.clone());
-        }
-        Some((item, span))
-    }
-
-    fn field(&self, t: &Tab, key: &str) -> String {
-        if t.path.is_empty() {
-            key.to_string()
-        } else {
-            format!("{}.{key}", t.path)
-        }
-    }
-
-    fn missing(&mut self, t: &Tab, key: &str, what: &str) {
-        let field = self.field(t, key);
-        if self.typos.contains(&field) {
-            return; // reported once, as a misspelt key
-        }
-        self.err(
-            t.span.clone(),
-            &field,
-            format!("missing required key `{key}`; expected {what}"),
-        );
-    }
-
     fn table<'t>(&mut self, t: &Tab<'t>, key: &str, required: bool) -> Option<Tab<'t>> {
         let Some((item, span)) = self.get(t, key) else {
             if required {
@@ -385,13 +322,9 @@ impl<'a> Decoder<'a> {
             }
             return None;
         };
-        let field = self.field(t, key);
+        let field = t.field(key);
         match item.as_table_like() {
-            Some(tl) => Some(Tab {
-                t: tl,
-                span,
-                path: field,
-            }),
+            Some(tl) => Some(Tab::new(tl, span, field)),
             None => {
                 self.err(
                     span,
@@ -403,111 +336,11 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    /// An array of tables (`[[key]]` or `key = [{..}, ..]`).
-    fn tables<'t>(&mut self, t: &Tab<'t>, key: &str, required: bool) -> Option<Vec<Tab<'t>>> {
-        let Some((item, span)) = self.get(t, key) else {
-            if required {
-                self.missing(t, key, &format!("at least one [[{key}]] table"));
-            }
-            return None;
-        };
-        let field = self.field(t, key);
-        let mut out = Vec::new();
-        match item {
-            Item::ArrayOfTables(a) => {
-                for (i, tb) in a.iter().enumerate() {
-                    let path = format!("{field}[{i}]");
-                    let sp = tb.span().or_else(|| span.clone());
-                    if let Some(s) = &sp {
-                        self.spans.0.insert(path.clone(), s.clone());
-                    }
-                    out.push(Tab {
-                        t: tb,
-                        span: sp,
-                        path,
-                    });
-                }
-            }
-            Item::Value(Value::Array(a)) => {
-                for (i, v) in a.iter().enumerate() {
-                    let path = format!("{field}[{i}]");
-                    match v.as_inline_table() {
-                        Some(it) => {
-                            if let Some(s) = v.span() {
-                                self.spans.0.insert(path.clone(), s);
-                            }
-                            out.push(Tab {
-                                t: it,
-                                span: v.span(),
-                                path,
-                            });
-                        }
-                        None => self.err(v.span(), &path, "expected an inline table"),
-                    }
-                }
-            }
-            other => {
-                self.err(
-                    span,
-                    &field,
-                    format!(
-                        "expected an array of tables ([[{key}]]), found {}",
-                        type_name(other)
-                    ),
-                );
-                return None;
-            }
-        }
-        Some(out)
-    }
-
-    fn string(&mut self, t: &Tab, key: &str, required: bool) -> Option<String> {
-        let Some((item, span)) = self.get(t, key) else {
-            if required {
-                self.missing(t, key, "a string");
-            }
-            return None;
-        };
-        match item.as_str() {
-            Some(s) => Some(s.to_string()),
-            None => {
-                let field = self.field(t, key);
-                self.err(
-                    span,
-                    &field,
-                    format!("expected a string, found {}", type_name(item)),
-                );
-                None
-            }
-        }
-    }
-
-    fn id(&mut self, t: &Tab, key: &str) -> Option<String> {
-        let s = self.string(t, key, true)?;
-        let ok = !s.is_empty()
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-        if !ok {
-            let field = self.field(t, key);
-            let span = self.spans.find(&field);
-            self.err(
-                span,
-                &field,
-                format!(
-                    "invalid id {}; expected letters, digits, `_` or `-`",
-                    crate::diag::quote(&s)
-                ),
-            );
-            return None;
-        }
-        Some(s)
-    }
-
     fn strings(&mut self, t: &Tab, key: &str) -> Vec<String> {
         let Some((item, span)) = self.get(t, key) else {
             return Vec::new();
         };
-        let field = self.field(t, key);
+        let field = t.field(key);
         match item.as_array() {
             Some(a) => {
                 let mut out = Vec::new();
@@ -569,7 +402,7 @@ impl<'a> Decoder<'a> {
             }
             return None;
         };
-        let field = self.field(t, key);
+        let field = t.field(key);
         match item.as_value() {
             Some(v) => self.number_value(v, &field),
             None => {
@@ -585,7 +418,7 @@ impl<'a> Decoder<'a> {
 
     fn integer(&mut self, t: &Tab, key: &str, min: i64) -> Option<u32> {
         let (item, span) = self.get(t, key)?;
-        let field = self.field(t, key);
+        let field = t.field(key);
         match item.as_integer() {
             Some(v) if v >= min && v <= u32::MAX as i64 => Some(v as u32),
             Some(v) => {
@@ -612,7 +445,7 @@ impl<'a> Decoder<'a> {
         match item.as_bool() {
             Some(b) => Some(b),
             None => {
-                let field = self.field(t, key);
+                let field = t.field(key);
                 self.err(
                     span,
                     &field,
@@ -641,13 +474,9 @@ impl<'a> Decoder<'a> {
             }
             return None;
         };
-        let field = self.field(t, key);
+        let field = t.field(key);
         if let Some(tl) = item.as_table() {
-            let tab = Tab {
-                t: tl,
-                span,
-                path: field.clone(),
-            };
+            let tab = Tab::new(tl, span, field.clone());
             return self.param_table(tab, &field, scale);
         }
         let Some(v) = item.as_value() else {
@@ -696,11 +525,7 @@ impl<'a> Decoder<'a> {
         let Some(it) = v.as_inline_table() else {
             return self.scalar(v, field, scale).map(Param::fixed);
         };
-        let tab = Tab {
-            t: it,
-            span: v.span(),
-            path: field.to_string(),
-        };
+        let tab = Tab::new(it, v.span(), field.to_string());
         self.param_table(tab, field, scale)
     }
 
@@ -770,7 +595,7 @@ impl<'a> Decoder<'a> {
         let as_of = self.string(t, "as_of", false);
         if let Some(d) = &as_of {
             if crate::model::parse_iso_date(d).is_none() {
-                let f = self.field(t, "as_of");
+                let f = t.field("as_of");
                 let span = self.spans.find(&f);
                 self.err(
                     span,
@@ -830,7 +655,7 @@ impl<'a> Decoder<'a> {
                 Some("mediator") => Role::Mediator,
                 Some("stakeholder") => Role::Stakeholder,
                 _ => {
-                    let f = self.field(t, "role");
+                    let f = t.field("role");
                     self.err(
                         span,
                         &f,
@@ -941,7 +766,7 @@ impl<'a> Decoder<'a> {
             Some("discrete") => true,
             Some("continuous") => false,
             Some(other) => {
-                let f = self.field(t, "kind");
+                let f = t.field("kind");
                 let span = self.spans.find(&f);
                 self.err(
                     span,
@@ -954,13 +779,13 @@ impl<'a> Decoder<'a> {
         let kind = if discrete {
             for k in ["min", "max", "unit"] {
                 if let Some((_, span)) = self.get(t, k) {
-                    let f = self.field(t, k);
+                    let f = t.field(k);
                     self.err(span, &f, format!("`{k}` applies to continuous issues only; a discrete issue lists `options`"));
                 }
             }
             let options = self.strings(t, "options");
             if options.is_empty() {
-                let f = self.field(t, "options");
+                let f = t.field("options");
                 let span = self.spans.find(&f).or_else(|| t.span.clone());
                 self.err(
                     span,
@@ -1010,7 +835,7 @@ impl<'a> Decoder<'a> {
         match ids.iter().position(|i| *i == name) {
             Some(i) => Some(i),
             None => {
-                let f = self.field(t, key);
+                let f = t.field(key);
                 let span = self.spans.find(&f);
                 self.err(span, &f, unknown_ref(kind, &name, ids.into_iter()));
                 None
@@ -1046,7 +871,7 @@ impl<'a> Decoder<'a> {
             Some("quadratic") => Shape::Quadratic,
             Some("table") => Shape::Table(Vec::new()),
             Some(other) => {
-                let f = self.field(t, "shape");
+                let f = t.field("shape");
                 let span = self.spans.find(&f);
                 self.err(
                     span,
@@ -1058,7 +883,7 @@ impl<'a> Decoder<'a> {
         };
         let shape = match (shape, self.get(t, "table")) {
             (Shape::Table(_), Some((item, span))) => {
-                Shape::Table(self.table_points(item, span, &self.field(t, "table"), iss)?)
+                Shape::Table(self.table_points(item, span, &t.field("table"), iss)?)
             }
             (Shape::Table(_), None) => {
                 self.missing(
@@ -1069,7 +894,7 @@ impl<'a> Decoder<'a> {
                 return None;
             }
             (sh, Some((_, span))) => {
-                let f = self.field(t, "table");
+                let f = t.field("table");
                 self.err(span, &f, "`table` needs shape = \"table\"");
                 sh
             }
@@ -1216,7 +1041,7 @@ impl<'a> Decoder<'a> {
             )
         } else {
             if let Some((_, span)) = self.get(t, "issue") {
-                let f = self.field(t, "issue");
+                let f = t.field("issue");
                 self.err(
                     span,
                     &f,
@@ -1238,7 +1063,7 @@ impl<'a> Decoder<'a> {
             "capability" => Target::Capability { actor: actor? },
             "batna" => Target::Batna { actor: actor? },
             other => {
-                let f = self.field(t, "target");
+                let f = t.field("target");
                 let span = self.spans.find(&f);
                 self.err(
                     span,
@@ -1270,7 +1095,7 @@ impl<'a> Decoder<'a> {
         let mediator = self.string(t, "mediator", false);
         if let Some(m) = &mediator {
             if s.actor_index(m).is_none() {
-                let f = self.field(t, "mediator");
+                let f = t.field("mediator");
                 let span = self.spans.find(&f);
                 self.err(
                     span,
