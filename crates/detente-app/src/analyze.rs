@@ -95,9 +95,44 @@ fn red_line_parties(p: &Problem, l: &Logroll) -> Value {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
     use crate::problem::load_problem;
     use crate::Source;
+
+    /// A GENIUS domain of the reference data (`../shared/data` beside the repository).
+    fn genius(name: &str) -> Source {
+        Source::file(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../../shared/data/genius")
+                .join(name),
+        )
+    }
+
+    /// GENIUS integer issues give their values as numbers, categorical issues as labels.
+    #[test]
+    fn genius_integer_values_are_numbers() {
+        let doc = document(&load_problem(&genius("IntegerDomain"), 11).expect("IntegerDomain"));
+        let nash = &doc["nash"]["outcome"];
+        assert_eq!(nash["price"], json!(5), "{doc}");
+        assert_eq!(nash["otherprice"], json!(5), "{doc}");
+        let points = doc["pareto"]["points"].as_array().expect("points");
+        for v in points
+            .iter()
+            .flat_map(|p| p["outcome"].as_object().expect("o").values())
+        {
+            assert!(v.is_i64(), "{v}");
+        }
+        let doc = document(&load_problem(&genius("LaptopA"), 11).expect("LaptopA"));
+        for v in doc["nash"]["outcome"]
+            .as_object()
+            .expect("outcome")
+            .values()
+        {
+            assert!(v.is_string(), "{v}");
+        }
+    }
 
     /// A scenario's continuous issues give numbers, its discrete issues labels.
     #[test]

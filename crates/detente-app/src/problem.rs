@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use detente_core::diag::Problems;
-use detente_core::import::genius::GeniusDomain;
+use detente_core::import::genius::{GeniusDomain, GeniusIssueKind};
 use detente_negotiate::scenario::{RunSpec, ScenarioProblem};
 use detente_negotiate::{Domain, OutcomeId};
 use serde_json::{json, Map, Value};
@@ -22,6 +22,9 @@ pub struct Problem {
     pub party_ids: Vec<String>,
     /// Issue ids, in domain issue order.
     pub issue_ids: Vec<String>,
+    /// Per domain issue, the value of its first option when the options are consecutive
+    /// integers (a GENIUS integer issue): its outcomes are written as numbers.
+    pub integer_from: Vec<Option<i64>>,
     /// The mediator's id (the scenario's mediator, or `mediator`).
     pub mediator_id: String,
     /// Protocol defaults of the scenario (SAO for GENIUS domains).
@@ -42,6 +45,14 @@ impl Problem {
             domain,
             party_ids: g.party_ids(),
             issue_ids: g.issue_ids(),
+            integer_from: g
+                .issues
+                .iter()
+                .map(|i| match i.kind {
+                    GeniusIssueKind::Integer { lower, .. } => Some(lower),
+                    GeniusIssueKind::Discrete(_) => None,
+                })
+                .collect(),
             mediator_id: "mediator".into(),
             defaults,
             name: name.to_string(),
@@ -62,6 +73,7 @@ impl Problem {
             .collect();
         Ok(Problem {
             party_ids: prob.domain.parties.clone(),
+            integer_from: vec![None; issue_ids.len()],
             issue_ids,
             mediator_id: s
                 .mediator()
@@ -82,13 +94,14 @@ impl Problem {
         }
     }
 
-    /// The option `option` of issue `issue`: its number on a continuous (discretised) issue,
-    /// its label on a discrete one.
+    /// The option `option` of issue `issue`: its number on a continuous (discretised) or
+    /// integer issue, its label on a categorical one.
     pub fn option_json(&self, issue: usize, option: usize) -> Value {
         let is = &self.domain.space.issues()[issue];
-        match &is.values {
-            Some(values) => json!(values[option]),
-            None => json!(is.options[option]),
+        match (&is.values, self.integer_from.get(issue).copied().flatten()) {
+            (Some(values), _) => json!(values[option]),
+            (None, Some(lower)) => json!(lower + option as i64),
+            (None, None) => json!(is.options[option]),
         }
     }
 
