@@ -28,6 +28,12 @@ def root() -> Path:
 
 
 @pytest.fixture(scope="session")
+def shared() -> Path:
+    """The reference data beside the repository (../shared/data), as the Rust tests read it."""
+    return ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
 def cli():
     """Runs `detente ARGS --json` in the repository root and returns the parsed document."""
     binary = _cli_binary()
@@ -49,33 +55,3 @@ def muscat():
     import detente
 
     return detente.load("muscat-2026")
-
-
-def contained(py, cli, path="$", labels=True):
-    """Every field of the Python document is in the CLI's with the same value (the CLI may carry
-    more). Returns the first difference, or None. With labels=False, a value written as a string
-    (an outcome's label for a continuous issue, e.g. "6") matches the same number."""
-    if isinstance(py, dict):
-        if not isinstance(cli, dict):
-            return f"{path}: {py!r} vs {cli!r}"
-        for k, v in py.items():
-            if k not in cli:
-                return f"{path}.{k}: missing in the CLI document"
-            d = contained(v, cli[k], f"{path}.{k}", labels)
-            if d:
-                return d
-        return None
-    if isinstance(py, list):
-        if not isinstance(cli, list) or len(py) != len(cli):
-            return f"{path}: lists differ in length"
-        for i, (a, b) in enumerate(zip(py, cli)):
-            d = contained(a, b, f"{path}[{i}]", labels)
-            if d:
-                return d
-        return None
-    if not labels and isinstance(py, str) and isinstance(cli, (str, int, float)):
-        try:
-            return None if float(py) == float(cli) else f"{path}: {py!r} vs {cli!r}"
-        except ValueError:
-            pass
-    return None if py == cli else f"{path}: {py!r} vs {cli!r}"

@@ -26,6 +26,17 @@ impl From<LoadError> for CliError {
     }
 }
 
+impl From<detente_app::AppError> for CliError {
+    fn from(e: detente_app::AppError) -> Self {
+        use detente_app::AppError;
+        match e {
+            AppError::Load(e) => CliError::Load(e),
+            AppError::NotFound { path } => CliError::Usage(crate::load::not_found(&path)),
+            other => CliError::Usage(other.to_string()),
+        }
+    }
+}
+
 /// One located problem, in the shape miette renders.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 #[error("{headline}")]
@@ -201,16 +212,7 @@ fn render_problem(p: &Problem, lines: &LineIndex<'_>) -> String {
     format!("{:?}", miette::Report::new(d))
 }
 
-/// JSON form of one problem.
-pub fn problem_json(p: &Problem) -> serde_json::Value {
-    json!({
-        "message": p.message,
-        "file": p.file,
-        "line": p.line,
-        "column": p.column,
-        "field": p.field,
-    })
-}
+pub use detente_app::show::problem_json;
 
 impl CliError {
     /// Renders the error (JSON on stdout with `--json`, diagnostics on stderr otherwise) and returns exit code 1.

@@ -38,6 +38,34 @@ fn analyze_genius_folder_matches_the_reference() {
     assert!(v["logrolls"].is_array());
 }
 
+/// A GENIUS integer issue's values are numbers in the documents (as a continuous issue's);
+/// categorical values stay labels.
+#[test]
+fn genius_integer_values_are_numbers() {
+    let v = json_of(&["analyze", &genius("IntegerDomain")]);
+    assert_eq!(v["nash"]["outcome"]["price"], 5, "{v}");
+    assert_eq!(v["nash"]["outcome"]["otherprice"], 5, "{v}");
+    for p in v["pareto"]["points"].as_array().unwrap() {
+        for x in p["outcome"].as_object().unwrap().values() {
+            assert!(x.is_i64(), "{x}");
+        }
+    }
+    let n = json_of(&["negotiate", &genius("IntegerDomain")]);
+    let offers = n["trace"].as_array().unwrap();
+    let valued: Vec<_> = offers.iter().filter(|m| m["outcome"].is_object()).collect();
+    assert!(!valued.is_empty());
+    for m in valued {
+        for x in m["outcome"].as_object().unwrap().values() {
+            let x = x.as_i64().unwrap_or_else(|| panic!("{m}"));
+            assert!((-5..=5).contains(&x), "{m}");
+        }
+    }
+    let v = json_of(&["analyze", &genius("LaptopA")]);
+    for x in v["nash"]["outcome"].as_object().unwrap().values() {
+        assert!(x.is_string(), "{x}");
+    }
+}
+
 #[test]
 fn analyze_builtin_scenario_in_tables() {
     let out = detente().arg("analyze").assert().success();

@@ -134,8 +134,10 @@ def builtins() -> list:
 
 
 def load(source: PathLike = "muscat-2026", format: Optional[str] = None) -> Scenario:
-    """Loads and validates a scenario: a built-in name (default ``muscat-2026``), a scenario
-    TOML, a BDM CSV, a KTAB XML (or CSV with ``format="ktab"``) or a GENIUS folder.
+    """Loads and validates a scenario as the CLI does: a built-in name (default
+    ``muscat-2026``), a scenario TOML, a BDM CSV, a KTAB CSV or XML, or a GENIUS folder or
+    domain file, the format guessed from the extension and content unless ``format`` (toml,
+    bdm, ktab, genius) is given; an imported file must validate as its TOML would.
 
     Raises :class:`ScenarioError` (with ``file``, ``line``, ``column``, ``field``, ``message``
     and every problem in ``problems``) when the input is invalid, ``OSError`` when it cannot
@@ -156,7 +158,8 @@ def forecast(
     bdm_variant: str = "corrected",
 ) -> ForecastResult:
     """Where each issue settles, per model (``mean``, ``median``, ``nash``, ``bdm``, ``smp``
-    or ``"all"``), with the ensemble; like ``detente forecast --json``."""
+    or ``"all"``), with the ensemble; like ``detente forecast --json``. Releases the GIL;
+    Ctrl-C raises ``KeyboardInterrupt`` (the model running finishes in the background)."""
     if isinstance(models, str):
         models = [m.strip() for m in models.split(",")]
     return ForecastResult(
@@ -166,7 +169,9 @@ def forecast(
 
 def analyze(sc: Scenario, steps: int = 11) -> AnalysisResult:
     """Exact analysis of the bargaining space: Pareto frontier, Nash, Kalai–Smorodinsky,
-    utilitarian and egalitarian points, ZOPA, logrolls; like ``detente analyze --json``."""
+    utilitarian and egalitarian points, ZOPA, logrolls; like ``detente analyze --json`` (a
+    scenario loaded from a GENIUS folder is analysed under GENIUS's convention, as the CLI
+    does)."""
     return AnalysisResult(_json.loads(_detente.analyze_json(_inner(sc), steps)))
 
 
@@ -257,8 +262,11 @@ def report(
     sensitivity_runs: int = 0,
 ) -> str:
     """Writes a self-contained report page (HTML, or Markdown for ``format="md"`` or a
-    ``.md`` path): the scenario, the forecasts, the simulated outcomes (``runs`` futures; 0 for
-    none) and, when ``sensitivity_runs`` > 0, the tornado. Returns the path."""
+    ``.md`` path), the one ``detente report --runs RUNS --sensitivity-runs SENSITIVITY_RUNS
+    --seed SEED`` writes: the summary in words, the scenario, the forecasts, the bargaining
+    plane (two parties), the simulated outcomes (``runs`` futures; 0 for none) with outcomes by
+    round, breakdown causes, settled values and events, and, when ``sensitivity_runs`` > 0, the
+    tornado. Releases the GIL; Ctrl-C raises ``KeyboardInterrupt``. Returns the path."""
     path = os.fspath(path)
     if format is None:
         format = "md" if path.endswith(".md") else "html"

@@ -4,12 +4,11 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use detente_backtest::{backtest, load_cases, Backtest, BacktestConfig, BacktestError};
-use detente_sim::Calibration;
-use serde_json::{json, Map, Value};
+use detente_app::backtest::BacktestOptions;
+use detente_app::Phase;
 
 use crate::cli::CmdResult;
-use crate::cmd::simulate::progress;
+use crate::cmd::simulate::Bars;
 use crate::render::{print_json, print_text, table, CliError};
 
 /// Arguments of `detente backtest`.
@@ -32,63 +31,6 @@ pub struct Args {
     pub params: Option<PathBuf>,
 }
 
-/// Turns a backtest error into a CLI error.
-pub fn bt_err(e: BacktestError) -> CliError {
-    match e {
-        BacktestError::Load(l) => CliError::Load(l),
-        other => CliError::Usage(other.to_string()),
-    }
-}
-
-/// Reads a calibration file, or the shipped one.
-pub fn calibration(path: Option<&std::path::Path>) -> Result<Calibration, CliError> {
-    match path {
-        None => Ok(Calibration::shipped()),
-        Some(p) => {
-            let text = crate::load::read_text(p)?;
-            Calibration::parse(&text).map_err(|e| CliError::Usage(format!("{}: {e}", p.display())))
-        }
-    }
-}
-
-fn classes(p: &[f64; 4]) -> Value {
-    json!({"deal": p[0], "interim": p[1], "stalemate": p[2], "breakdown": p[3]})
-}
-
-/// The `backtest --json` document.
-pub fn to_json(b: &Backtest) -> Value {
-    let cases: Vec<Value> = b
-        .cases
-        .iter()
-        .map(|c| {
-            json!({
-                "id": c.id, "p": classes(&c.p), "shares": classes(&c.shares), "actual": c.actual, "brier": c.brier,
-                "log_score": c.log_score, "params": c.params,
-                "issues": c.issues.iter().map(|i| json!({
-                    "id": i.id, "status": i.status, "actual": i.actual,
-                    "predictions": i.predictions.iter().map(|(m, x, e)| (m.clone(), json!({"value": x, "error_pct": e}))).collect::<Map<String, Value>>(),
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let s = &b.summary;
-    let sc =
-        |x: &detente_backtest::run::Scores| json!({"brier": x.brier, "log_score": x.log_score});
-    json!({
-        "cases": cases,
-        "summary": {
-            "cases": s.cases,
-            "brier": s.detente.brier,
-            "log_score": s.detente.log_score,
-            "raw": sc(&s.detente_raw),
-            "baselines": s.baselines.iter().map(|(n, x)| (n.clone(), sc(x))).collect::<Map<String, Value>>(),
-            "reliability": s.reliability,
-            "murphy": s.murphy,
-            "issue_errors": s.issue_errors.iter().map(|(m, e, n)| (m.clone(), json!({"mean_error_pct": e, "n": n}))).collect::<Map<String, Value>>(),
-        }
-    })
-}
-
 fn pct(x: f64) -> String {
     format!("{:.0}%", 100.0 * x)
 }
@@ -98,18 +40,18 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
     if a.runs == 0 {
         return Err(CliError::Usage("--runs must be at least 1".into()));
     }
-    let cases = load_cases(&a.dir).map_err(bt_err)?;
-    let cfg = BacktestConfig {
+    let opts = BacktestOptions {
         runs: a.runs,
         seed: a.seed,
         threads: a.threads,
-        calibration: calibration(a.params.as_deref())?,
+        params: a.params.clone(),
     };
-    let pb = progress(cases.len() as u64, json, "backtest");
-    let b = backtest(&cases, &cfg, &|| pb.inc(1)).map_err(bt_err)?;
-    pb.finish_and_clear();
+    let bars = Bars::new(json, |phase| {
+        (phase == Phase::Backtest).then_some("backtest")
+    });
+    let b = detente_app::backtest::run(&a.dir, &opts, &bars)?;
     if json {
-        print_json(&to_json(&b));
+        print_json(&detente_app::backtest::to_json(&b));
         return Ok(ExitCode::SUCCESS);
     }
     let mut t = table(&[

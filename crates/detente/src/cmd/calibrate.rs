@@ -4,12 +4,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use detente_backtest::{calibrate, grid, load_cases};
-use serde_json::json;
+use detente_app::Phase;
 
 use crate::cli::CmdResult;
-use crate::cmd::backtest::bt_err;
-use crate::cmd::simulate::progress;
+use crate::cmd::simulate::Bars;
 use crate::render::{print_json, print_text, table, CliError};
 
 /// Arguments of `detente calibrate`.
@@ -43,40 +41,15 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
     }
     // Refuse an existing or linked output before minutes of work, not after.
     crate::output::check_target(&a.output, a.force)?;
-    let cases = load_cases(&a.dir).map_err(bt_err)?;
-    if cases.len() < 3 {
-        return Err(CliError::Usage(format!(
-            "{} holds {} case(s); leave-one-out calibration needs at least 3",
-            a.dir.display(),
-            cases.len()
-        )));
-    }
-    let pb = progress(
-        detente_backtest::run::dynamics_grid().len() as u64,
-        json,
-        "calibrating",
-    );
-    let (cal, loss) =
-        calibrate(&cases, a.runs, a.seed, a.threads, &|| pb.inc(1)).map_err(bt_err)?;
-    pb.finish_and_clear();
-    let text = format!(
-        "# Global parameters of detente's strategic dynamics (docs/dynamics.md, docs/calibration.md).\n\
-         # Written by `detente calibrate {} --runs {} --seed {}`: `params` fitted on every case,\n\
-         # `held_out` one fit per case on all the other cases (what `detente backtest` scores it with).\n{}",
-        a.dir.display(),
-        a.runs,
-        a.seed,
-        toml::to_string(&cal).map_err(|e| CliError::Usage(format!("cannot write the calibration: {e}")))?
-    );
+    let bars = Bars::new(json, |phase| {
+        (phase == Phase::Calibrate).then_some("calibrating")
+    });
+    let fit = detente_app::calibrate::run(&a.dir, a.runs, a.seed, a.threads, &bars)?;
+    let cal = &fit.calibration;
+    let text = detente_app::calibrate::file_text(&a.dir, a.runs, a.seed, cal)?;
     crate::output::write_file(&a.output, &text, a.force)?;
     if json {
-        print_json(&json!({
-            "output": a.output.display().to_string(),
-            "params": cal.params,
-            "held_out": cal.held_out,
-            "grid": grid(),
-            "loss": loss,
-        }));
+        print_json(&detente_app::calibrate::to_json(&a.output, &fit));
         return Ok(ExitCode::SUCCESS);
     }
     let mut t = table(&[
@@ -95,7 +68,7 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
     let f = cal.params.fitted();
     print_text(&format!(
         "Fitted on all {} cases: pace {}, hazard {}, spoil {}, resolve {}, shrink {}\n{t}\nwritten to {}",
-        cases.len(),
+        fit.cases,
         f[0],
         f[1],
         f[2],

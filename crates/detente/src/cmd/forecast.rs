@@ -3,22 +3,15 @@
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use detente_core::diag::{Problem, Problems};
-use detente_core::LoadError;
+use detente_app::forecast::{build_models, ensemble, issue_convergence, run_models, violations};
+use detente_app::Phase;
 use detente_core::{format_number, Scenario};
-use detente_forecast::{
-    convergence, Bdm, BdmParams, BdmVariant, Convergence, Forecast, ForecastInput, Mean, Median,
-    Model, Nash, Smp, SmpParams, Watch,
-};
-use serde_json::{json, Map, Value};
+use detente_forecast::{BdmVariant, Convergence, Forecast};
 
 use crate::cli::CmdResult;
-use crate::cmd::simulate::progress;
-use crate::load::{load, Loaded, Source};
-use crate::render::{print_json, print_text, table, CliError};
-
-/// Every model id `forecast` knows, in display order.
-pub const MODELS: [&str; 5] = ["mean", "median", "nash", "bdm", "smp"];
+use crate::cmd::simulate::Bars;
+use crate::load::{load, PrintWarnings, Source};
+use crate::render::{print_json, print_text, table};
 
 /// Which BDM capitulation rule to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -91,265 +84,6 @@ fn duration(secs: f64) -> String {
     } else {
         format!("{:.1} h", secs / 3600.0)
     }
-}
-
-/// The SMP with the scenario's `[models.smp]` settings; a bad setting is reported at its place.
-pub fn smp_model(loaded: &Loaded, max_turns: Option<usize>) -> Result<Smp, CliError> {
-    let s = &loaded.scenario;
-    let mut params = match s.models.get("smp") {
-        None => SmpParams::default(),
-        Some(v) => {
-            let bad = |field: &str, message: String| {
-                let mut p = Problem::error(&loaded.name, field, message);
-                if let Some(span) = detente_core::format::locate(&loaded.text, field) {
-                    p = p.spanned(&loaded.text, span);
-                }
-                let mut problems = Problems::new();
-                problems.push(p);
-                CliError::Load(LoadError::Invalid {
-                    file: loaded.name.clone(),
-                    source_text: loaded.text.clone(),
-                    problems,
-                })
-            };
-            let t = v.as_table().ok_or_else(|| {
-                bad(
-                    "models.smp",
-                    format!("expected a table of SMP settings, found {}", v.type_str()),
-                )
-            })?;
-            SmpParams::from_settings(t, s.actors.len(), |n| {
-                s.actors.iter().position(|a| a.id == n || a.name == n)
-            })
-            .map_err(|e| bad(&e.field, e.message))?
-        }
-    };
-    if let Some(t) = max_turns {
-        params.max_turns = t;
-    }
-    Ok(Smp::new(params))
-}
-
-/// The models `ids` names (`all` for every one), set up for `loaded`.
-pub fn build_models(
-    ids: &[String],
-    loaded: &Loaded,
-    rounds: Option<usize>,
-    variant: BdmVariant,
-) -> Result<Vec<Box<dyn Model>>, CliError> {
-    let mut chosen: Vec<&str> = Vec::new();
-    for m in ids {
-        match m.as_str() {
-            "all" => chosen.extend(MODELS),
-            m => match MODELS.iter().find(|x| **x == m) {
-                Some(x) => chosen.push(x),
-                None => {
-                    return Err(CliError::Usage(format!(
-                        "unknown model `{m}`; expected one of: {}, or all",
-                        MODELS.join(", ")
-                    )))
-                }
-            },
-        }
-    }
-    let mut seen = Vec::new();
-    chosen.retain(|m| {
-        let fresh = !seen.contains(m);
-        seen.push(*m);
-        fresh
-    });
-    chosen
-        .into_iter()
-        .map(|id| -> Result<Box<dyn Model>, CliError> {
-            Ok(match id {
-                "mean" => Box::new(Mean),
-                "median" => Box::new(Median),
-                "nash" => Box::new(Nash),
-                "smp" => Box::new(smp_model(loaded, rounds)?),
-                _ => Box::new(Bdm::new(BdmParams {
-                    rounds: rounds.unwrap_or(BdmParams::default().rounds),
-                    variant,
-                    ..BdmParams::default()
-                })),
-            })
-        })
-        .collect()
-}
-
-/// Runs the chosen models on a scenario; `tick` is called after each unit of work of the
-/// round-based models (see [`Model::work`]).
-pub fn run_models(
-    s: &Scenario,
-    models: &[Box<dyn Model>],
-    tick: &(dyn Fn() + Sync),
-) -> Result<(ForecastInput, Vec<Forecast>), CliError> {
-    let input = ForecastInput::from_scenario(s);
-    let step = || {
-        tick();
-        true
-    };
-    let mut out = Vec::new();
-    for m in models {
-        out.push(
-            m.forecast_watched(&input, Watch::new(&step))
-                .map_err(|e| CliError::Usage(e.to_string()))?,
-        );
-    }
-    Ok((input, out))
-}
-
-/// The ensemble forecast of one issue: the mean of the models' outcomes (nearest option if
-/// discrete), taking a round-based model that did not converge at its settled value (the mean
-/// over its cycle, or over the second half of its rounds) rather than its last round.
-pub fn ensemble(s: &Scenario, issue: usize, forecasts: &[Forecast]) -> f64 {
-    if forecasts.is_empty() {
-        return s.issues[issue].status_quo.value;
-    }
-    let value = |f: &Forecast| match issue_convergence(s, issue, f) {
-        Some(c) if !c.converged => c.settled,
-        _ => f.outcomes[issue],
-    };
-    let m = forecasts.iter().map(value).sum::<f64>() / forecasts.len() as f64;
-    if s.issues[issue].is_discrete() {
-        m.round()
-    } else {
-        m
-    }
-}
-
-/// `outcome` (the model's value: on a discrete issue, a possibly fractional option index) and,
-/// on a discrete issue, `option` (the nearest option's index) and `outcome_label` (its label,
-/// the one the table shows).
-fn value_json(s: &Scenario, issue: usize, x: f64) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("outcome".into(), json!(x));
-    let is = &s.issues[issue];
-    if is.is_discrete() {
-        let last = is.range().1.max(0.0);
-        m.insert("option".into(), json!(x.round().clamp(0.0, last) as u64));
-        m.insert("outcome_label".into(), json!(is.label(x)));
-    }
-    m
-}
-
-/// The span of an issue's scale: max − min, or the option count − 1.
-fn span(s: &Scenario, issue: usize) -> f64 {
-    let (lo, hi) = s.issues[issue].range();
-    hi - lo
-}
-
-/// How a round-based model's forecast of one issue ended (`None` for static models).
-///
-/// On a discrete issue the rounds are read as the nearest option, the one the table shows. A
-/// model that reports its own stopping rule as met (SMP's `converged` diagnostic) has
-/// converged.
-pub fn issue_convergence(s: &Scenario, issue: usize, f: &Forecast) -> Option<Convergence> {
-    let discrete = s.issues[issue].is_discrete();
-    let series: Vec<f64> = f
-        .rounds
-        .iter()
-        .map(|r| r.forecast[issue])
-        .map(|x| if discrete { x.round() } else { x })
-        .collect();
-    let mut c = convergence(&series, span(s, issue))?;
-    let own_rule = f
-        .diagnostics
-        .iter()
-        .any(|(k, v)| k == "converged" && *v == 1.0);
-    if own_rule && !c.converged {
-        let last = f.outcomes[issue];
-        c = Convergence {
-            converged: true,
-            cycle: None,
-            settled: last,
-            range: [last; 2],
-        };
-    }
-    Some(c)
-}
-
-/// What a forecast `x` of `issue` violates: the actors whose declared red line it crosses, and
-/// the actors for whom the issue is off the agenda when `x` moves it from its status quo.
-pub fn violations(s: &Scenario, issue: usize, x: f64) -> (Vec<String>, Vec<String>) {
-    // Discrete issues: the option the table shows.
-    let x = if s.issues[issue].is_discrete() {
-        x.round()
-    } else {
-        x
-    };
-    let crosses = s
-        .stances
-        .iter()
-        .filter(|st| st.issue == issue)
-        .filter(|st| st.red_line.is_some_and(|r| !r.accepts(x)))
-        .map(|st| s.actors[st.actor].id.clone())
-        .collect();
-    let tol = 1e-3 * span(s, issue).abs().max(1e-9);
-    let off = if (x - s.issues[issue].status_quo.value).abs() > tol {
-        s.issues[issue].off_agenda_for.clone()
-    } else {
-        Vec::new()
-    };
-    (crosses, off)
-}
-
-/// The `forecast --json` document.
-pub fn forecast_json(s: &Scenario, input: &ForecastInput, forecasts: &[Forecast]) -> Value {
-    let issues: Vec<Value> = s
-        .issues
-        .iter()
-        .enumerate()
-        .map(|(i, is)| {
-            let mut models = Map::new();
-            for f in forecasts {
-                let mut m = value_json(s, i, f.outcomes[i]);
-                let (crosses, off) = violations(s, i, f.outcomes[i]);
-                m.insert("crosses_red_lines".into(), json!(crosses));
-                m.insert("off_agenda_moved_for".into(), json!(off));
-                if let Some(c) = issue_convergence(s, i, f) {
-                    m.insert("converged".into(), json!(c.converged));
-                    m.insert("cycle".into(), json!(c.cycle));
-                    if !c.converged {
-                        // The forecast to read when the rounds did not settle: the mean over
-                        // the cycle (or over the second half of the rounds), beside the last
-                        // round's value in `outcome`.
-                        let mut settled = value_json(s, i, c.settled);
-                        settled.insert("range".into(), json!(c.range));
-                        settled.insert(
-                            "over".into(),
-                            json!(if c.cycle.is_some() { "cycle" } else { "second_half" }),
-                        );
-                        m.insert("settled".into(), Value::Object(settled));
-                    }
-                }
-                if !f.rounds.is_empty() {
-                    let rounds: Vec<Value> = f
-                        .rounds
-                        .iter()
-                        .enumerate()
-                        .map(|(t, r)| {
-                            let positions: Map<String, Value> =
-                                input.actors.iter().zip(&r.positions[i]).map(|(a, x)| (a.clone(), json!(x))).collect();
-                            json!({"round": t + 1, "forecast": r.forecast[i], "positions": positions})
-                        })
-                        .collect();
-                    m.insert("rounds".into(), Value::Array(rounds));
-                }
-                models.insert(f.model.into(), Value::Object(m));
-            }
-            let ens = ensemble(s, i, forecasts);
-            let (crosses, off) = violations(s, i, ens);
-            let mut v = json!({"id": is.id, "status_quo": is.status_quo.value, "models": models, "ensemble": ens,
-                               "ensemble_crosses_red_lines": crosses, "ensemble_off_agenda_moved_for": off});
-            if is.is_discrete() {
-                v["status_quo_label"] = json!(is.label(is.status_quo.value));
-                v["ensemble_option"] = json!(ens.round().max(0.0) as u64);
-                v["ensemble_label"] = json!(is.label(ens));
-            }
-            v
-        })
-        .collect();
-    json!({ "issues": issues })
 }
 
 fn show(s: &Scenario, issue: usize, x: f64) -> String {
@@ -475,17 +209,17 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
     if let Some(note) = estimate(&a.model, s.actors.len(), s.issues.len(), a.rounds) {
         eprintln!("{note}");
     }
-    // A bar over the round-based models' work (BDM's rounds × issues, SMP's most turns), on a
-    // terminal only; SMP usually stops before its most turns, the bar then jumps to the end.
-    let input = ForecastInput::from_scenario(s);
-    let work = models.iter().map(|m| m.work(&input)).sum::<u64>();
-    let pb = progress(work, json, "forecasting");
-    let (input, forecasts) = run_models(s, &models, &|| pb.inc(1))?;
-    pb.finish_and_clear();
+    // A bar over the models' work (BDM's rounds × issues, SMP's turns), on a terminal only.
+    let bars = Bars::new(json, |phase| match phase {
+        Phase::Forecast => Some("forecasting"),
+        _ => None,
+    });
+    let result = run_models(s, &models, &bars)?;
     if json {
-        print_json(&forecast_json(s, &input, &forecasts));
+        print_json(&detente_app::forecast::to_json(s, &result));
         return Ok(ExitCode::SUCCESS);
     }
+    let (input, forecasts) = (&result.input, &result.forecasts);
     let mut header = vec!["issue".to_string(), "status quo".to_string()];
     header.extend(forecasts.iter().map(|f| f.model.to_string()));
     header.push("ensemble".into());
@@ -494,7 +228,7 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
     let mut notes = Notes::default();
     for (i, is) in s.issues.iter().enumerate() {
         let mut row = vec![is.id.clone(), show(s, i, is.status_quo.value)];
-        for f in &forecasts {
+        for f in forecasts {
             let mut cell = show(s, i, f.outcomes[i]);
             notes.mark(s, i, f.model, f.outcomes[i], &mut cell);
             if let Some(c) = issue_convergence(s, i, f).filter(|c| !c.converged) {
@@ -503,7 +237,7 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
             }
             row.push(cell);
         }
-        let ens = ensemble(s, i, &forecasts);
+        let ens = ensemble(s, i, forecasts);
         let mut cell = show(s, i, ens);
         notes.mark(s, i, "ensemble", ens, &mut cell);
         row.push(cell);

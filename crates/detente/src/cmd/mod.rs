@@ -1,9 +1,12 @@
 //! One module per subcommand: each has an `Args` struct (clap) and a `run` function.
 //!
-//! A command gets its scenario with [`crate::load::load`] from a flattened
-//! [`crate::load::Source`] (FILE, `--from`, `--profile`), prints tables with
-//! [`crate::render::table`] or JSON with [`crate::render::print_json`] when `json` is set,
-//! and returns an exit code or a [`crate::render::CliError`].
+//! A command parses its flags, gets its scenario with [`crate::load::load`] from a flattened
+//! [`crate::load::Source`] (FILE, `--from`, `--profile`), calls the command's function in
+//! `detente_app` (the application layer, which the Python package calls too), and prints a
+//! table with [`crate::render::table`] or, when `json` is set, the result document
+//! `detente_app` built, with [`crate::render::print_json`]. Progress bars (`simulate::Bars`)
+//! follow `detente_app`'s progress phases. It returns an exit code or a
+//! [`crate::render::CliError`].
 
 pub mod analyze;
 pub mod backtest;

@@ -3,13 +3,11 @@
 
 use std::process::ExitCode;
 
-use detente_negotiate::protocol::{Actor, MediatedProtocol, Protocol, Sao, Shuttle, SingleText};
-use detente_negotiate::scenario::ProtocolKind;
-use detente_negotiate::strategy::{by_name, LearningMediator, Strategy, STRATEGY_NAMES};
-use serde_json::{json, Value};
+use detente_app::negotiate::{actor_id, check_strategy, protocol, NegotiateOptions};
+use detente_app::AppError;
 
 use crate::cli::CmdResult;
-use crate::cmd::analyze::{load_problem, Problem};
+use crate::cmd::analyze::{load_problem, outcome_text};
 use crate::load::Source;
 use crate::render::{print_json, print_text, table, CliError};
 
@@ -45,94 +43,43 @@ pub struct Args {
     pub steps: usize,
 }
 
-fn actor_id(p: &Problem, a: Actor) -> String {
-    match a {
-        Actor::Party(i) => p.party_ids[i].clone(),
-        Actor::Mediator => p.mediator_id.clone(),
-    }
-}
-
 /// Runs the session.
 pub fn run(a: &Args, json: bool) -> CmdResult {
     let p = load_problem(&a.source, a.steps, json)?;
-    let n = p.domain.n_parties();
     let protocol = match &a.protocol {
-        Some(s) => ProtocolKind::parse(s).ok_or_else(|| {
-            CliError::Usage(format!(
-                "unknown protocol `{s}`; expected sao, mediated or shuttle"
-            ))
-        })?,
-        None => p.defaults.protocol,
+        Some(s) => Some(protocol(s)?),
+        None => None,
     };
-    let mut names = p.defaults.strategies.clone();
-    names.resize(n, "boulware".into());
+    let mut strategies = Vec::new();
     for s in &a.strategies {
         let Some((who, name)) = s.split_once('=') else {
             return Err(CliError::Usage(format!(
                 "--strategy `{s}`: expected PARTY=NAME"
             )));
         };
-        let Some(k) = p.party_ids.iter().position(|id| id == who) else {
-            return Err(CliError::Usage(format!(
-                "--strategy `{s}`: `{who}` is not a party (parties: {})",
-                p.party_ids.join(", ")
-            )));
-        };
-        if by_name(name, 0).is_none() {
-            return Err(CliError::Usage(format!(
-                "--strategy `{s}`: unknown strategy `{name}` (known: {})",
-                STRATEGY_NAMES.join(", ")
-            )));
-        }
-        names[k] = name.to_string();
+        check_strategy(&p, who, name)
+            .map_err(|e: AppError| CliError::Usage(format!("--strategy `{s}`: {e}")))?;
+        strategies.push((who.to_string(), name.to_string()));
     }
-    let rounds = a.rounds.unwrap_or(p.defaults.rounds).max(1);
-    let mut parties: Vec<Box<dyn Strategy>> = names
-        .iter()
-        .enumerate()
-        .map(|(k, nm)| {
-            by_name(nm, a.seed.wrapping_add(k as u64))
-                .unwrap_or_else(|| Box::new(detente_negotiate::strategy::TimeDependent::boulware()))
-        })
-        .collect();
-    let session = match protocol {
-        ProtocolKind::Sao => Sao::new(rounds).run(&p.domain, &mut parties),
-        ProtocolKind::Mediated => {
-            SingleText::new(rounds).run(&p.domain, &mut parties, &mut LearningMediator::new(a.seed))
-        }
-        ProtocolKind::Shuttle => {
-            let mut proto = Shuttle::new(rounds);
-            proto.direct_from = a.direct_from.or(p.defaults.direct_from);
-            proto.run(&p.domain, &mut parties, &mut LearningMediator::new(a.seed))
-        }
-    };
-    let trace: Vec<Value> = session
-        .trace
-        .iter()
-        .map(|m| {
-            json!({"round": m.round, "from": actor_id(&p, m.from), "to": actor_id(&p, m.to),
-                   "kind": m.kind.as_str(),
-                   "outcome": m.outcome.map(|o| p.outcome_json(o))})
-        })
-        .collect();
+    let n = detente_app::negotiate::run(
+        &p,
+        &NegotiateOptions {
+            protocol,
+            strategies,
+            rounds: a.rounds,
+            seed: a.seed,
+            direct_from: a.direct_from,
+        },
+    )?;
     if json {
-        print_json(&json!({
-            "agreement": session.agreement.map(|o| p.outcome_json(o)),
-            "utilities": p.utilities_json(&session.utilities),
-            // Protocol rounds: one offer (or mediator's text) carried per round.
-            "rounds": session.rounds,
-            "deadline": rounds,
-            "trace": trace,
-            "protocol": protocol.as_str(),
-            "strategies": p.party_ids.iter().zip(&names).map(|(id, s)| (id.clone(), json!(s))).collect::<serde_json::Map<_, _>>(),
-            "walked_away": session.walked_away.map(|w| p.party_ids[w].clone()),
-        }));
+        print_json(&detente_app::negotiate::to_json(&p, &n));
         return Ok(ExitCode::SUCCESS);
     }
+    let (protocol, names, rounds, session) = (n.protocol, &n.strategies, n.deadline, &n.session);
     let who: Vec<String> = p
         .party_ids
         .iter()
-        .zip(&names)
+        .zip(names)
         .map(|(id, s)| format!("{id} ({s})"))
         .collect();
     print_text(&crate::render::wrap(
@@ -148,7 +95,7 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
     ));
     let mut t = table(&["Result", "Value"]);
     match session.agreement {
-        Some(o) => t.add_row(vec!["Agreement".to_string(), p.outcome_text(o)]),
+        Some(o) => t.add_row(vec!["Agreement".to_string(), outcome_text(&p, o)]),
         None => t.add_row(vec!["Agreement".to_string(), "none".to_string()]),
     };
     if let Some(w) = session.walked_away {
@@ -173,7 +120,7 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
                 actor_id(&p, m.from),
                 actor_id(&p, m.to),
                 m.kind.as_str().to_string(),
-                m.outcome.map(|o| p.outcome_text(o)).unwrap_or_default(),
+                m.outcome.map(|o| outcome_text(&p, o)).unwrap_or_default(),
             ]);
         }
         print_text(&tr.to_string());

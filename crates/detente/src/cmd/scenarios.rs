@@ -3,7 +3,6 @@
 use std::process::ExitCode;
 
 use detente_core::builtin::BUILTINS;
-use serde_json::json;
 
 use crate::cli::CmdResult;
 use crate::render::{print_json, print_text, table};
@@ -11,12 +10,7 @@ use crate::render::{print_json, print_text, table};
 /// Lists the built-ins.
 pub fn run(json: bool) -> CmdResult {
     if json {
-        let list: Vec<_> = BUILTINS
-            .iter()
-            .enumerate()
-            .map(|(i, b)| json!({"name": b.name, "summary": b.summary, "default": i == 0}))
-            .collect();
-        print_json(&json!({ "scenarios": list }));
+        print_json(&detente_app::show::builtins_json());
     } else {
         let mut t = table(&["name", "summary", ""]);
         for (i, b) in BUILTINS.iter().enumerate() {

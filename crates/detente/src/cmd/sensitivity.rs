@@ -2,13 +2,14 @@
 
 use std::process::ExitCode;
 
+use detente_app::sensitivity::{delta_ci, CI_METHOD};
+use detente_app::Phase;
 use detente_core::format_number;
-use detente_sim::{param_paths, wilson};
-use serde_json::json;
+use detente_sim::wilson;
 
 use crate::cli::CmdResult;
-use crate::cmd::simulate::{progress, sim_err, SimArgs};
-use crate::load::{load, Source};
+use crate::cmd::simulate::{Bars, SimArgs};
+use crate::load::{load, PrintWarnings, Source};
 use crate::render::{print_json, print_text, table, CliError};
 
 /// Arguments of `detente sensitivity`.
@@ -36,33 +37,14 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
     let loaded = load(&a.source)?;
     loaded.print_warnings(json);
     let s = a.sim.apply(&loaded.scenario)?;
-    let cfg = a.sim.config(a.runs)?;
-    let pb = progress(2 * param_paths(&s).len() as u64, json, "varying inputs");
-    let t = detente_sim::sensitivity(&s, &cfg, &|| pb.inc(1)).map_err(sim_err)?;
-    pb.finish_and_clear();
+    let cfg = a.sim.options(a.runs).config()?;
+    let bars = Bars::new(json, |phase| {
+        (phase == Phase::Sensitivity).then_some("varying inputs")
+    });
+    let t = detente_app::sensitivity::run(&s, &cfg, &bars)?;
     let n = t.runs;
     if json {
-        let factors: Vec<serde_json::Value> = t
-            .factors
-            .iter()
-            .map(|f| {
-                let mut v = json!(f);
-                v["delta_p_deal_ci"] = json!(delta_ci(f.p_deal_low, f.p_deal_high, n));
-                v["delta_p_breakdown_ci"] =
-                    json!(delta_ci(f.p_breakdown_low, f.p_breakdown_high, n));
-                v
-            })
-            .collect();
-        print_json(&json!({
-            "runs": t.runs,
-            "seed": a.sim.seed,
-            "p_deal": t.p_deal_base,
-            "p_deal_ci": wilson((t.p_deal_base * n as f64).round() as usize, n),
-            "p_breakdown": t.p_breakdown_base,
-            "p_breakdown_ci": wilson((t.p_breakdown_base * n as f64).round() as usize, n),
-            "ci_method": CI_METHOD,
-            "factors": factors,
-        }));
+        print_json(&detente_app::sensitivity::to_json(&t, a.sim.seed));
         return Ok(ExitCode::SUCCESS);
     }
     let mut tb = table(&[
@@ -111,23 +93,6 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
 /// `simulate`'s default run count.
 const SIMULATE_RUNS: usize = 10_000;
 
-/// How the effects' intervals are computed, in words.
-pub const CI_METHOD: &str = "conservative 95% intervals that treat the low and high variants as independent samples (they share random numbers, so the true intervals are narrower)";
-
-/// A conservative 95 % interval of P(high) − P(low) from two shares of `n` runs each, treating
-/// them as independent; the variants share random numbers, which correlates them positively,
-/// so the interval of the difference is in fact narrower.
-pub fn delta_ci(p_low: f64, p_high: f64, n: usize) -> [f64; 2] {
-    if n == 0 {
-        return [-1.0, 1.0];
-    }
-    let n = n as f64;
-    let se = (p_low * (1.0 - p_low) / n + p_high * (1.0 - p_high) / n).sqrt();
-    let d = p_high - p_low;
-    let z = 1.959_963_984_540_054;
-    [(d - z * se).max(-1.0), (d + z * se).min(1.0)]
-}
-
 fn delta_text(p_low: f64, p_high: f64, n: usize) -> String {
     let [lo, hi] = delta_ci(p_low, p_high, n);
     format!(
@@ -136,19 +101,4 @@ fn delta_text(p_low: f64, p_high: f64, n: usize) -> String {
         100.0 * lo,
         100.0 * hi
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_effect_interval_is_the_independent_samples_one() {
-        // 0.5 vs 0.6 at 100 runs: se = sqrt(0.25/100 + 0.24/100) = 0.07.
-        let [lo, hi] = delta_ci(0.5, 0.6, 100);
-        assert!((hi - lo - 2.0 * 1.959_963_984_540_054 * 0.07).abs() < 1e-9);
-        assert!((lo + hi) / 2.0 - 0.1 < 1e-12);
-        // No spread in either variant: no width.
-        assert_eq!(delta_ci(1.0, 1.0, 50), [0.0, 0.0]);
-    }
 }

@@ -2,11 +2,11 @@
 
 use std::process::ExitCode;
 
-use detente_core::{format_number, Dist, IssueKind, Param, Scenario, Target};
-use serde_json::{json, Value};
+use detente_app::show::{scenario_json, target_text};
+use detente_core::{format_number, Dist, IssueKind, Param};
 
 use crate::cli::CmdResult;
-use crate::load::{load, Source};
+use crate::load::{load, PrintWarnings, Source};
 use crate::render::{print_json, print_text, table};
 
 /// Arguments of `detente show`.
@@ -34,104 +34,6 @@ pub fn param_text(p: &Param) -> String {
             )
         }
     }
-}
-
-fn target_text(s: &Scenario, t: &Target) -> String {
-    match *t {
-        Target::Position { actor, issue } => {
-            format!("position {}/{}", s.actors[actor].id, s.issues[issue].id)
-        }
-        Target::Salience { actor, issue } => {
-            format!("salience {}/{}", s.actors[actor].id, s.issues[issue].id)
-        }
-        Target::Capability { actor } => format!("capability {}", s.actors[actor].id),
-        Target::Batna { actor } => format!("batna {}", s.actors[actor].id),
-    }
-}
-
-/// The `show --json` document.
-pub fn scenario_json(s: &Scenario) -> Value {
-    let actors: Vec<_> = s
-        .actors
-        .iter()
-        .map(|a| {
-            json!({
-                "id": a.id, "name": a.name, "role": a.role.as_str(),
-                "capability": a.capability.value,
-                "capability_range": a.capability.is_uncertain().then(|| a.capability.bounds()),
-                "risk": a.risk.map(|r| r.value),
-                "batna": a.batna.map(|b| b.value),
-                "discount": a.discount,
-                "pressures": a.pressures,
-            })
-        })
-        .collect();
-    let issues: Vec<_> = s
-        .issues
-        .iter()
-        .map(|i| {
-            let mut v = json!({
-                "id": i.id, "name": i.name, "description": i.description,
-                "status_quo": i.status_quo.value, "off_agenda_for": i.off_agenda_for,
-            });
-            match &i.kind {
-                IssueKind::Continuous { min, max, unit } => {
-                    v["kind"] = json!("continuous");
-                    v["min"] = json!(min);
-                    v["max"] = json!(max);
-                    v["unit"] = json!(unit);
-                }
-                IssueKind::Discrete { options } => {
-                    v["kind"] = json!("discrete");
-                    v["options"] = json!(options);
-                    v["status_quo_label"] = json!(i.label(i.status_quo.value));
-                }
-            }
-            v
-        })
-        .collect();
-    let positions: Vec<_> = s
-        .stances
-        .iter()
-        .map(|st| {
-            let issue = &s.issues[st.issue];
-            let mut v = json!({
-                "actor": s.actors[st.actor].id, "issue": issue.id,
-                "position": st.position.value, "salience": st.salience.value,
-            });
-            if issue.is_discrete() {
-                v["position_label"] = json!(issue.label(st.position.value));
-            }
-            if let Some(r) = &st.red_line {
-                v["red_line"] = json!({"min": r.min, "max": r.max});
-            }
-            v
-        })
-        .collect();
-    let events: Vec<_> = s
-        .events
-        .iter()
-        .map(|e| {
-            json!({
-                "id": e.id, "description": e.description, "round": e.round, "date": e.date,
-                "probability": e.probability.value, "escalation": e.escalation,
-                "effects": e.effects.iter().map(|f| json!({"target": target_text(s, &f.target), "amount": f.amount.value})).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    json!({
-        "title": s.meta.title,
-        "date": s.meta.date,
-        "description": s.meta.description,
-        "actors": actors,
-        "issues": issues,
-        "positions": positions,
-        "events": events,
-        "protocol": {
-            "mediator": s.protocol.mediator, "indirect": s.protocol.indirect, "rounds": s.protocol.rounds,
-            "deadline": s.protocol.deadline, "direct_from_round": s.protocol.direct_from_round,
-        },
-    })
 }
 
 /// Shows the scenario.

@@ -3,17 +3,17 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Mutex;
 
+use detente_app::simulate::{unanimous, SimOptions};
+use detente_app::{Phase, Progress};
 use detente_core::{format_number, Scenario};
 use detente_negotiate::scenario::ProtocolKind;
-use detente_sim::{
-    apply_overlay, apply_sets, Calibration, Class, Params, SimConfig, SimError, SimResult,
-};
+use detente_sim::{Class, SimResult};
 use indicatif::{ProgressBar, ProgressStyle};
-use serde_json::{json, Map, Value};
 
 use crate::cli::CmdResult;
-use crate::load::{load, Source};
+use crate::load::{load, PrintWarnings, Source};
 use crate::render::{print_json, print_text, table, CliError};
 
 /// Arguments of `detente simulate`.
@@ -59,53 +59,21 @@ pub struct SimArgs {
 }
 
 impl SimArgs {
-    /// The simulation settings for `runs` futures per variant.
-    pub fn config(&self, runs: usize) -> Result<SimConfig, CliError> {
-        Ok(SimConfig {
+    /// The simulation options for `runs` futures per variant.
+    pub fn options(&self, runs: usize) -> SimOptions {
+        SimOptions {
             runs,
             seed: self.seed,
             threads: self.threads,
             protocol: self.protocol.as_deref().and_then(ProtocolKind::parse),
-            params: params(self.params.as_deref())?,
-        })
+            params: self.params.clone(),
+        }
     }
 
     /// The scenario with every `--set` applied.
     pub fn apply(&self, s: &Scenario) -> Result<Scenario, CliError> {
-        apply_sets(s, &self.sets).map_err(sim_err)
+        Ok(detente_app::load::apply_sets(s, &self.sets)?)
     }
-}
-
-/// The global parameters: the shipped calibration, or the one in `path`.
-pub fn params(path: Option<&std::path::Path>) -> Result<Params, CliError> {
-    let Some(path) = path else {
-        return Ok(Params::default());
-    };
-    let text = crate::load::read_text(path)?;
-    Calibration::parse(&text)
-        .map(|c| c.params)
-        .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))
-}
-
-/// Turns a simulation error into a CLI error.
-pub fn sim_err(e: SimError) -> CliError {
-    match e {
-        SimError::Invalid(problems) => CliError::Load(detente_core::LoadError::Invalid {
-            file: "the changed scenario".into(),
-            source_text: String::new(),
-            problems,
-        }),
-        other => CliError::Usage(other.to_string()),
-    }
-}
-
-/// Reads and applies an overlay file.
-pub fn overlay(s: &Scenario, path: &std::path::Path) -> Result<Scenario, CliError> {
-    // Within the input limits (no FIFO, no device, at most 16 MiB); not UTF-8: a located error.
-    let bytes = crate::load::read(path)?;
-    let name = path.display().to_string();
-    let text = detente_core::diag::decode_utf8(&bytes, &name)?;
-    apply_overlay(s, text, &name).map_err(sim_err)
 }
 
 /// A progress bar on stderr when it is a terminal and the output is for people; hidden otherwise.
@@ -121,55 +89,47 @@ pub fn progress(len: u64, json: bool, what: &str) -> ProgressBar {
     pb
 }
 
-/// The `simulate --json` document.
-pub fn result_json(s: &Scenario, r: &SimResult) -> Value {
-    let outcomes: Map<String, Value> = r
-        .outcomes
-        .iter()
-        .map(|(c, o)| {
-            (
-                c.as_str().to_string(),
-                json!({"p": o.p, "ci": o.ci, "count": o.count, "runs_for_1pct": o.runs_for_1pct}),
-            )
-        })
-        .collect();
-    let issues: Map<String, Value> = r
-        .issues
-        .iter()
-        .zip(&s.issues)
-        .map(|(st, is)| {
-            let mut v = json!({"mean": st.mean, "p10": st.p10, "p90": st.p90, "n": st.n, "histogram": st.histogram});
-            if is.is_discrete() {
-                v["p10_label"] = json!(st.p10.map(|x| is.label(x)));
-                v["p90_label"] = json!(st.p90.map(|x| is.label(x)));
-            }
-            (st.id.clone(), v)
-        })
-        .collect();
-    json!({
-        "runs": r.runs,
-        "seed": r.seed,
-        "outcomes": outcomes,
-        "issues": issues,
-        "mean_rounds": r.mean_rounds,
-        "utilities": r.utilities.iter().map(|(a, u)| (a.clone(), json!(u))).collect::<Map<String, Value>>(),
-        "events_fired": r.events.iter().map(|(e, p)| (e.clone(), json!(p))).collect::<Map<String, Value>>(),
-        "runs_for_1pct": r.runs_for_1pct,
-        // Every run in one class: `runs_for_1pct` is 0 because the spread is 0, not because
-        // the precision is met; `unanimous` names the class.
-        "unanimous": unanimous(r).map(|c| c.as_str()),
-        "calibrated": r.calibrated.iter().map(|(c, p)| (c.as_str().to_string(), json!(p))).collect::<Map<String, Value>>(),
-        "by_round": r.by_round,
-        "causes": r.causes.iter().map(|(c, sh)| (c.clone(), json!({"p": sh.p, "ci": sh.ci, "mean_round": sh.mean_round}))).collect::<Map<String, Value>>(),
-    })
+/// Progress bars on stderr for the phases of a `detente_app` computation, one bar per phase
+/// that `label` names (see [`progress`]); none for the others.
+pub struct Bars {
+    json: bool,
+    label: fn(Phase) -> Option<&'static str>,
+    bar: Mutex<Option<ProgressBar>>,
 }
 
-/// The class every run ended in, if they all ended the same way.
-pub fn unanimous(r: &SimResult) -> Option<Class> {
-    r.outcomes
-        .iter()
-        .find(|(_, o)| r.runs > 0 && o.count == r.runs)
-        .map(|(c, _)| *c)
+impl Bars {
+    /// Bars labelled by `label`, hidden when `json` is set or stderr is not a terminal.
+    pub fn new(json: bool, label: fn(Phase) -> Option<&'static str>) -> Bars {
+        Bars {
+            json,
+            label,
+            bar: Mutex::new(None),
+        }
+    }
+
+    fn bar(&self) -> std::sync::MutexGuard<'_, Option<ProgressBar>> {
+        self.bar.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Progress for Bars {
+    fn start(&self, phase: Phase, len: u64) {
+        if let Some(what) = (self.label)(phase) {
+            *self.bar() = Some(progress(len, self.json, what));
+        }
+    }
+
+    fn tick(&self) {
+        if let Some(pb) = self.bar().as_ref() {
+            pb.inc(1);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(pb) = self.bar().take() {
+            pb.finish_and_clear();
+        }
+    }
 }
 
 /// What the run count buys: the runs needed for ±1 point, or, when every run ended the same
@@ -210,14 +170,6 @@ fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
 
-fn simulate(s: &Scenario, a: &Args, json: bool, label: &str) -> Result<SimResult, CliError> {
-    let cfg = a.sim.config(a.runs)?;
-    let pb = progress(a.runs as u64, json, label);
-    let r = detente_sim::simulate(s, &cfg, &|| pb.inc(1)).map_err(sim_err)?;
-    pb.finish_and_clear();
-    Ok(r)
-}
-
 /// Runs the simulation.
 pub fn run(a: &Args, json: bool) -> CmdResult {
     if a.runs == 0 {
@@ -227,28 +179,23 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
     loaded.print_warnings(json);
     let mut s = a.sim.apply(&loaded.scenario)?;
     if let Some(o) = &a.overlay {
-        s = overlay(&s, o)?;
+        s = detente_app::load::overlay(&s, o)?;
     }
-    let r = simulate(&s, a, json, "simulating")?;
-    let variant = match &a.compare {
-        Some(o) => {
-            let v = overlay(&s, o)?;
-            Some((
-                o.display().to_string(),
-                simulate(&v, a, json, "simulating variant")?,
-                v,
-            ))
-        }
-        None => None,
-    };
+    let bars = Bars::new(json, |phase| match phase {
+        Phase::Simulate => Some("simulating"),
+        Phase::SimulateVariant => Some("simulating variant"),
+        _ => None,
+    });
+    let sim = detente_app::simulate::run(&s, &a.sim.options(a.runs), a.compare.as_deref(), &bars)?;
     if json {
-        let mut doc = result_json(&s, &r);
-        if let Some((name, vr, vs)) = &variant {
-            doc["compare"] = json!({"overlay": name, "result": result_json(vs, vr)});
-        }
-        print_json(&doc);
+        print_json(&detente_app::simulate::to_json(&s, &sim));
         return Ok(ExitCode::SUCCESS);
     }
+    let r = &sim.result;
+    let variant = sim
+        .variant
+        .as_ref()
+        .map(|v| (v.overlay.clone(), &v.result, &v.scenario));
     let mut out = format!(
         "{}: {} simulated futures (seed {})\n",
         loaded.name, r.runs, r.seed
@@ -352,7 +299,7 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
             .map(format_number)
             .unwrap_or_else(|| "–".into()),
         parties.join(", "),
-        precision_line(&r)
+        precision_line(r)
     ));
     let deal = r.p(Class::Deal);
     out.push_str(&format!(

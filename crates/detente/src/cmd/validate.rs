@@ -2,12 +2,12 @@
 
 use std::process::ExitCode;
 
+use detente_app::show::{invalid_json, valid_json};
 use detente_core::LoadError;
-use serde_json::json;
 
 use crate::cli::CmdResult;
 use crate::load::{load, Source};
-use crate::render::{print_json, print_problems, print_text, problem_json, CliError};
+use crate::render::{print_json, print_problems, print_text, CliError};
 
 /// Arguments of `detente validate`.
 #[derive(Debug, clap::Args)]
@@ -22,8 +22,7 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
     match load(&a.source) {
         Ok(l) => {
             if json {
-                let warnings: Vec<_> = l.warnings.items.iter().map(problem_json).collect();
-                print_json(&json!({"valid": true, "errors": [], "warnings": warnings}));
+                print_json(&valid_json(&l.warnings));
             } else {
                 print_problems(&l.warnings, &l.text);
                 let s = &l.scenario;
@@ -45,9 +44,7 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
             problems,
         })) => {
             if json {
-                let errors: Vec<_> = problems.errors().map(problem_json).collect();
-                let warnings: Vec<_> = problems.warnings().map(problem_json).collect();
-                print_json(&json!({"valid": false, "errors": errors, "warnings": warnings}));
+                print_json(&invalid_json(&problems));
             } else {
                 print_problems(&problems, &source_text);
                 eprintln!(
