@@ -423,6 +423,84 @@ fn delta_ci(p_low: f64, p_high: f64, n: usize) -> Option<(f64, f64)> {
     Some((d - 1.96 * se, d + 1.96 * se))
 }
 
+/// The plane's detail for its marks and tooltips (issue 15): each offer with who made it, its
+/// round and its package; the sampled packages that cross a red line (which `outcomes`
+/// leaves out); the size of the space; the packages behind Nash, KS and the agreement.
+fn plane_detail(
+    plane: &mut Plane,
+    s: &Scenario,
+    p: &ScenarioProblem,
+    cols: &[Vec<f64>],
+    step: usize,
+    an: &detente_negotiate::analysis::Analysis,
+    res: &detente_negotiate::scenario::RunResult,
+) {
+    let finite = |u: f64| u.is_finite().then_some(u);
+    let package = |o: u64| -> Vec<(String, String)> {
+        p.domain
+            .space
+            .labels(o)
+            .iter()
+            .zip(&p.issues)
+            .map(|((_, v), &i)| {
+                let is = &s.issues[i];
+                let v = match &is.kind {
+                    IssueKind::Continuous { unit: Some(u), .. } if !u.is_empty() => {
+                        format!("{v} {u}")
+                    }
+                    _ => v.to_string(),
+                };
+                (is.name.clone(), v)
+            })
+            .collect()
+    };
+    let n = cols[0].len();
+    plane.space = n as u64;
+    plane.crossing = (0..n)
+        .step_by(step)
+        .filter(|&k| !(cols[0][k].is_finite() && cols[1][k].is_finite()))
+        .map(|k| (finite(cols[0][k]), finite(cols[1][k])))
+        .collect();
+    plane.offers = res
+        .session
+        .trace
+        .iter()
+        .filter(|m| {
+            matches!(
+                m.kind,
+                detente_negotiate::protocol::Kind::Offer
+                    | detente_negotiate::protocol::Kind::Proposal
+            )
+        })
+        .filter_map(|m| {
+            let o = m.outcome?;
+            let (side, by) = match m.from {
+                Who::Party(k) => (k.min(1) as u8, p.domain.parties.get(k)?.clone()),
+                Who::Mediator => (2, s.actors.get(p.mediator?)?.id.clone()),
+            };
+            Some(detente_report::PlaneOffer {
+                side,
+                by,
+                round: m.round + 1,
+                utilities: (
+                    finite(p.domain.utilities[0].eval(&p.domain.space, o)),
+                    finite(p.domain.utilities[1].eval(&p.domain.space, o)),
+                ),
+                package: package(o),
+            })
+        })
+        .collect();
+    plane.nash_package = an
+        .nash
+        .as_ref()
+        .map_or_else(Vec::new, |q| package(q.outcome));
+    plane.ks_package = an
+        .kalai_smorodinsky
+        .as_ref()
+        .map_or_else(Vec::new, |q| package(q.outcome));
+    plane.agreement_package = res.agreement.map_or_else(Vec::new, package);
+}
+
 /// Builds every section that applies to `s`.
 /// Computes every section that applies to `loaded`: the scenario's tables, the forecasts, the
 /// bargaining plane (two parties), the simulated outcomes with the what-if variant, the events
@@ -576,7 +654,7 @@ pub fn build(
                 })
                 .filter(|t| t.1.is_finite() && t.2.is_finite())
                 .collect();
-            r.plane = Some(Plane {
+            let mut plane = Plane {
                 parties: (p.domain.parties[0].clone(), p.domain.parties[1].clone()),
                 outcomes,
                 frontier: an
@@ -599,7 +677,10 @@ pub fn build(
                         "no agreement"
                     }
                 ),
-            });
+                ..Plane::default()
+            };
+            plane_detail(&mut plane, s, &p, &cols, step, &an, &res);
+            r.plane = Some(plane);
         }
     }
     // Simulation, sensitivity, what-if.

@@ -466,6 +466,33 @@ pub fn check_iso_date(s: &str) -> Result<(i32, u32, u32), String> {
     Ok((year as i32, month, day))
 }
 
+/// Formats a number the way a user writes it in a scenario file, for messages about inputs:
+/// at most 12 significant digits (so the float noise of arithmetic, `0.1 + 0.2` =
+/// `0.30000000000000004`, reads `0.3`), no trailing zeros, never `-0`; magnitudes from 1e9 up
+/// or below 1e-4 in exponent notation (`1e-9`, `2.5e12`), and `inf`, `-inf`, `nan` as TOML
+/// spells them.
+///
+/// Unlike [`format_number`], which rounds results to 4 decimals for tables, this never hides
+/// a small input: `1e-9` is not `0`.
+pub fn format_input(x: f64) -> String {
+    if x.is_nan() {
+        return "nan".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "inf" } else { "-inf" }.into();
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    // Round to 12 significant digits; the shortest text of the rounded value has no noise.
+    let r: f64 = format!("{x:.11e}").parse().unwrap_or(x);
+    if r.abs() >= 1e9 || r.abs() < 1e-4 {
+        format!("{r:e}")
+    } else {
+        r.to_string()
+    }
+}
+
 /// Formats a number compactly (up to 4 decimals, trailing zeros removed).
 pub fn format_number(x: f64) -> String {
     let s = format!("{x:.4}");

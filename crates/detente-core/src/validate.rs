@@ -63,8 +63,9 @@ pub fn validate(s: &Scenario) -> Problems {
                 err(
                     f("discount"),
                     format!(
-                        "discount factor of `{}` is {d}; expected a number in (0, 1]",
-                        a.id
+                        "discount factor of `{}` is {}; expected a number in (0, 1]",
+                        a.id,
+                        shown(d, |x| !(x > 0.0 && x <= 1.0))
                     ),
                 );
             }
@@ -95,7 +96,8 @@ pub fn validate(s: &Scenario) -> Problems {
                     f("ratify.threshold"),
                     format!(
                         "ratification threshold of `{}` is {}; expected a share in (0, 1]",
-                        a.id, r.threshold
+                        a.id,
+                        shown(r.threshold, |x| !(x > 0.0 && x <= 1.0))
                     ),
                 );
             }
@@ -147,17 +149,19 @@ pub fn validate(s: &Scenario) -> Problems {
                 err(
                     format!("issues[{i}].{k}"),
                     format!(
-                        "issue `{}` has {k} {x:e}; bounds must lie within ±1e12 so that distances and their squares stay finite: rescale the issue (e.g. millions instead of units)",
-                        is.id
+                        "issue `{}` has {k} {}; bounds must lie within ±1e12 so that distances and their squares stay finite: rescale the issue (e.g. millions instead of units)",
+                        is.id,
+                        shown(*x, |v| v.abs() > crate::limits::MAX_MAGNITUDE)
                     ),
                 );
                 continue;
             }
             if min >= max {
+                let (mx, mn) = shown_pair(*max, *min, |mx, mn| mx <= mn);
                 err(
                     format!("issues[{i}].max"),
                     format!(
-                        "issue `{}` has max {max} ≤ min {min}; expected max > min",
+                        "issue `{}` has max {mx} ≤ min {mn}; expected max > min",
                         is.id
                     ),
                 );
@@ -216,8 +220,11 @@ pub fn validate(s: &Scenario) -> Problems {
                     err(
                         format!("positions[{k}].table"),
                         format!(
-                            "table point {x} lies outside issue `{}`'s range [{lo}, {hi}]",
-                            is.id
+                            "table point {} lies outside issue `{}`'s range [{}, {}]",
+                            shown(x, |v| v < lo - 1e-9 || v > hi + 1e-9),
+                            is.id,
+                            format_input(lo),
+                            format_input(hi)
                         ),
                     );
                 }
@@ -233,6 +240,7 @@ pub fn validate(s: &Scenario) -> Problems {
             let rl = format!("positions[{k}].red_line");
             match (r.min, r.max) {
                 (Some(mn), Some(mx)) if mn > mx => {
+                    let (mn, mx) = shown_pair(mn, mx, |a, b| a > b);
                     err(rl.clone(), format!("red line of `{}` on `{}` has min {mn} above max {mx}: nothing is acceptable", a.id, is.id))
                 }
                 _ => {}
@@ -546,6 +554,31 @@ fn unread_fields(s: &Scenario, v: &mut Problems) {
     }
 }
 
+/// The numbers a user wrote for a parameter, each named as in the file (`""` for a plain
+/// number), in the order they are checked; a uniform's midpoint last, as it is never written.
+fn written(p: &Param) -> Vec<(&'static str, f64)> {
+    match p.dist {
+        None => vec![("", p.value)],
+        Some(Dist::Uniform { low, high }) => {
+            vec![("low", low), ("high", high), ("midpoint", p.value)]
+        }
+        Some(Dist::Triangular { low, mode, high }) => {
+            vec![("mode", mode), ("low", low), ("high", high)]
+        }
+        // Two standard deviations out may leave a range: a normal is checked at its mean.
+        Some(Dist::Normal { mean, .. }) => vec![("mean", mean)],
+    }
+}
+
+/// `is 1.2` for a plain number, `has high 1.2` for one end of a distribution.
+fn is_or_has(name: &str, x: &str) -> String {
+    if name.is_empty() {
+        format!("is {x}")
+    } else {
+        format!("has {name} {x}")
+    }
+}
+
 fn check_param(
     err: &mut impl FnMut(String, String),
     field: String,
@@ -554,25 +587,12 @@ fn check_param(
     ok: impl Fn(f64) -> bool,
     expected: &str,
 ) {
-    let (lo, hi) = p.bounds();
-    let bad = if !ok(p.value) {
-        Some(p.value)
-    } else if matches!(p.dist, Some(Dist::Normal { .. })) {
-        None
-    } else if !ok(lo) {
-        Some(lo)
-    } else if !ok(hi) {
-        Some(hi)
-    } else {
-        None
-    };
-    if let Some(x) = bad {
-        let x = if x.abs() >= 1e15 {
-            format!("{x:e}")
-        } else {
-            x.to_string()
-        };
-        err(field, format!("{what} is {x}; expected {expected}"));
+    if let Some(&(name, x)) = written(p).iter().find(|(_, x)| !ok(*x)) {
+        let x = shown(x, |v| !ok(v));
+        err(
+            field,
+            format!("{what} {}; expected {expected}", is_or_has(name, &x)),
+        );
     }
 }
 
@@ -585,18 +605,17 @@ fn check_scale(
     hi: f64,
     what: &str,
 ) {
-    let (blo, bhi) = if matches!(p.dist, Some(Dist::Normal { .. })) {
-        (p.value, p.value)
-    } else {
-        p.bounds()
-    };
-    for x in [p.value, blo, bhi] {
-        if x < lo - 1e-9 || x > hi + 1e-9 {
+    let outside = |v: f64| v < lo - 1e-9 || v > hi + 1e-9;
+    for (name, x) in written(p) {
+        if outside(x) {
             err(
                 field,
                 format!(
-                    "{what} on `{}` is {x}, outside the issue's range [{lo}, {hi}]",
-                    is.id
+                    "{what} on `{}` {}, outside the issue's range [{}, {}]",
+                    is.id,
+                    is_or_has(name, &shown(x, outside)),
+                    format_input(lo),
+                    format_input(hi)
                 ),
             );
             return;
@@ -605,11 +624,210 @@ fn check_scale(
             err(
                 field,
                 format!(
-                    "{what} on `{}` is {x}; expected an option label or a whole option index",
-                    is.id
+                    "{what} on `{}` is {}; expected an option label or a whole option index",
+                    is.id,
+                    shown(x, |v| (v - v.round()).abs() > 1e-9)
                 ),
             );
             return;
+        }
+    }
+}
+
+/// A value in a message, written as the user would write it ([`format_input`]), unless that
+/// rounding would make the offending value look acceptable (`1.0000000000000002` is above 1
+/// but rounds to `1`): then with every digit it has.
+fn shown(x: f64, bad: impl Fn(f64) -> bool) -> String {
+    let t = format_input(x);
+    match t.parse::<f64>() {
+        Ok(r) if bad(r) => t,
+        _ => exact(x),
+    }
+}
+
+/// Two values compared in a message (`min 2 above max 1`): both as a user writes them, unless
+/// the rounded pair no longer shows the problem or reads equal when the values are not; then
+/// both with every digit.
+fn shown_pair(a: f64, b: f64, bad: impl Fn(f64, f64) -> bool) -> (String, String) {
+    let (ta, tb) = (format_input(a), format_input(b));
+    match (ta.parse::<f64>(), tb.parse::<f64>()) {
+        (Ok(ra), Ok(rb)) if bad(ra, rb) && (ta != tb || a == b) => (ta, tb),
+        _ => (exact(a), exact(b)),
+    }
+}
+
+/// Every digit of `x` (the shortest text that reads back as `x`), in exponent notation where
+/// [`format_input`] uses it.
+fn exact(x: f64) -> String {
+    if x.is_finite() && x != 0.0 && (x.abs() >= 1e9 || x.abs() < 1e-4) {
+        format!("{x:e}")
+    } else if x.is_finite() && x != 0.0 {
+        x.to_string()
+    } else {
+        format_input(x)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The messages of every error `validate` finds in `s`.
+    fn errors(s: &Scenario) -> Vec<String> {
+        validate(s).errors().map(|p| p.message.clone()).collect()
+    }
+
+    fn one(s: &Scenario, needle: &str) -> String {
+        let e = errors(s);
+        let found: Vec<&String> = e.iter().filter(|m| m.contains(needle)).collect();
+        assert_eq!(found.len(), 1, "{needle} in {e:#?}");
+        found[0].clone()
+    }
+
+    /// Stance index of actor `a` on issue `i` in the Muscat scenario.
+    fn stance(s: &Scenario, a: &str, i: &str) -> usize {
+        let (a, i) = (
+            s.actor_index(a).expect("actor"),
+            s.issue_index(i).expect("issue"),
+        );
+        s.stances
+            .iter()
+            .position(|st| st.actor == a && st.issue == i)
+            .expect("stance")
+    }
+
+    #[test]
+    fn the_muscat_scenario_is_valid() {
+        assert_eq!(errors(&crate::builtin::muscat()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn numbers_read_as_written_not_as_float_noise() {
+        let mut s = crate::builtin::muscat();
+        // 0.2 + 0.1 + 0.9 = 1.2000000000000002, as a what-if `--set` sum would give.
+        s.actors[0].batna = Some(Param::fixed(0.2 + 0.1 + 0.9));
+        s.actors[1].capability = Param::fixed(-1e-9);
+        s.actors[0].discount = Some(0.3 - (0.1 + 0.2));
+        let k = stance(&s, "iran", "enrichment_level");
+        s.stances[k].position = Param::fixed(60.0 + 0.1 + 0.2);
+        let k = stance(&s, "usa", "stockpile");
+        s.stances[k].position = Param::fixed(1.0 + 0.1 + 0.2);
+        assert_eq!(
+            one(&s, "BATNA"),
+            "BATNA is 1.2; expected a utility in [0, 1]"
+        );
+        assert_eq!(
+            one(&s, "capability is"),
+            "capability is -1e-9; expected > 0 and at most 1e12 (capabilities are relative: rescale them)"
+        );
+        assert_eq!(
+            one(&s, "discount"),
+            "discount factor of `iran` is -5.55111512313e-17; expected a number in (0, 1]",
+            "a tiny number in exponent notation, not rounded to 0"
+        );
+        assert_eq!(
+            one(&s, "position of `iran`"),
+            "position of `iran` on `enrichment_level` is 60.3, outside the issue's range [0, 60]"
+        );
+        assert_eq!(
+            one(&s, "position of `usa`"),
+            "position of `usa` on `stockpile` is 1.3; expected an option label or a whole option index"
+        );
+        for m in errors(&s) {
+            assert!(!m.contains("0000000") && !m.contains("9999999"), "{m}");
+        }
+    }
+
+    #[test]
+    fn rounding_never_makes_a_bad_number_look_good() {
+        let mut s = crate::builtin::muscat();
+        let k = stance(&s, "iran", "agenda_scope");
+        s.stances[k].salience = Param::fixed(1.0 + f64::EPSILON);
+        s.actors[1].discount = Some(1.000_000_000_001);
+        assert_eq!(
+            one(&s, "salience"),
+            "salience of `iran` on `agenda_scope` is 1.0000000000000002; expected in [0, 1]"
+        );
+        assert_eq!(
+            one(&s, "discount"),
+            "discount factor of `usa` is 1.000000000001; expected a number in (0, 1]"
+        );
+        // Two values compared: written in full when rounding would make them equal.
+        let mut s = crate::builtin::muscat();
+        let k = stance(&s, "iran", "enrichment_level");
+        s.stances[k].red_line = Some(RedLine {
+            min: Some(20.0 + 1e-12),
+            max: Some(20.0),
+        });
+        assert_eq!(
+            one(&s, "nothing is acceptable"),
+            "red line of `iran` on `enrichment_level` has min 20.000000000001 above max 20: nothing is acceptable"
+        );
+        let mut s = crate::builtin::muscat();
+        if let IssueKind::Continuous { min, max, .. } = &mut s.issues[0].kind {
+            *min = 60.0 + 1e-13;
+            *max = 60.0;
+        }
+        assert_eq!(
+            one(&s, "≤ min"),
+            "issue `enrichment_level` has max 60 ≤ min 60.0000000000001; expected max > min"
+        );
+    }
+
+    #[test]
+    fn a_distribution_is_named_by_the_end_the_user_wrote() {
+        let mut s = crate::builtin::muscat();
+        let k = stance(&s, "iran", "enrichment_level");
+        // The midpoint, 61.5, is written nowhere: the message names the high end.
+        s.stances[k].position = Param {
+            value: 61.5,
+            dist: Some(Dist::Uniform {
+                low: 59.0,
+                high: 64.0,
+            }),
+        };
+        s.actors[1].capability = Param {
+            value: 0.5,
+            dist: Some(Dist::Triangular {
+                low: -0.1,
+                mode: 0.5,
+                high: 0.9,
+            }),
+        };
+        assert_eq!(
+            one(&s, "position of `iran`"),
+            "position of `iran` on `enrichment_level` has high 64, outside the issue's range [0, 60]"
+        );
+        assert!(one(&s, "capability").starts_with("capability has low -0.1; expected > 0"));
+    }
+
+    #[test]
+    fn large_bounds_are_written_with_an_exponent() {
+        let mut s = crate::builtin::muscat();
+        if let IssueKind::Continuous { max, .. } = &mut s.issues[0].kind {
+            *max = 2.5e13;
+        }
+        assert!(one(&s, "bounds must lie").contains("has max 2.5e13;"));
+    }
+
+    #[test]
+    fn format_input_writes_numbers_as_a_user_would() {
+        for (x, t) in [
+            (0.1 + 0.2, "0.3"),
+            (1e-9, "1e-9"),
+            (-1e-9, "-1e-9"),
+            (2.5e12, "2.5e12"),
+            (123_456_789.0, "123456789"),
+            (0.0001, "0.0001"),
+            (0.000_05, "5e-5"),
+            (-0.0, "0"),
+            (60.0, "60"),
+            (1.0 / 3.0, "0.333333333333"),
+            (f64::INFINITY, "inf"),
+            (f64::NEG_INFINITY, "-inf"),
+            (f64::NAN, "nan"),
+        ] {
+            assert_eq!(format_input(x), t, "{x:?}");
         }
     }
 }

@@ -1,9 +1,15 @@
-//! SVG charts drawn with plotters. Only ids and numbers go into the SVG; free text stays in
-//! the surrounding HTML, where it is escaped.
+//! SVG charts drawn with plotters, and an overlay of marks the page's script works with
+//! (actor toggles, tooltips). Text that goes into the SVG is escaped: plotters escapes its
+//! labels, the overlay escapes tooltips and names.
+
+use std::fmt::Write;
 
 use plotters::prelude::*;
 
-use crate::{ByRound, CaseRow, Cause, IssueRow, Outcomes, Plane, ReliabilityBin, TornadoRow};
+use crate::{
+    ActorRow, ByRound, CaseRow, Cause, IssueRow, Outcomes, Plane, PlaneOffer, ReliabilityBin,
+    TornadoRow,
+};
 
 const W: u32 = 640;
 const H: u32 = 340;
@@ -52,21 +58,18 @@ pub(crate) fn model_colour(model: &str) -> RGBColor {
 }
 
 /// The packages in the bargaining plane.
-pub(crate) const PLANE_CLOUD: RGBColor = RGBColor(185, 185, 185);
+pub(crate) const PLANE_CLOUD: RGBColor = RGBColor(160, 160, 160);
 
-/// The plane's marks: frontier, BATNA lines, Nash, Kalai–Smorodinsky, agreement.
-pub(crate) const FRONTIER: RGBColor = RGBColor(31, 119, 180);
-pub(crate) const BATNA: RGBColor = RGBColor(255, 0, 0);
-pub(crate) const NASH: RGBColor = RGBColor(0, 0, 0);
-pub(crate) const KS: RGBColor = RGBColor(214, 39, 40);
-pub(crate) const AGREEMENT: RGBColor = RGBColor(23, 190, 207);
-
-/// Offers by the first party, the second party, and the mediator's proposals.
-pub(crate) const TRACE: [RGBColor; 3] = [
-    RGBColor(44, 160, 44),
-    RGBColor(148, 103, 189),
-    RGBColor(255, 127, 14),
-];
+/// The plane's lines and points, in greys and black: every colour of the palette belongs to an
+/// actor, and the offers are drawn in their actors' colours.
+pub(crate) const FRONTIER: RGBColor = RGBColor(40, 40, 40);
+pub(crate) const BATNA: RGBColor = RGBColor(90, 90, 90);
+/// Nash, Kalai–Smorodinsky and the agreement (told apart by shape and named on the chart).
+pub(crate) const POINT: RGBColor = RGBColor(0, 0, 0);
+/// The area both parties prefer to no deal.
+pub(crate) const ZOPA: RGBColor = RGBColor(214, 236, 214);
+/// The strips of packages that cross a party's red lines.
+pub(crate) const RED_LINE_STRIP: RGBColor = RGBColor(240, 214, 214);
 
 /// The status quo line in position and trajectory charts.
 pub(crate) const STATUS_QUO: RGBColor = RGBColor(90, 90, 90);
@@ -192,10 +195,102 @@ fn pad(lo: f64, hi: f64) -> (f64, f64) {
     }
 }
 
+/// Raw SVG drawn over a plotters chart, for marks the page's script works with: each mark is
+/// a group that names its actor (`data-actor`, which the legends' toggles hide and show) and
+/// carries its tooltip as an SVG `<title>` (shown on hover without the script; the script
+/// turns it into a tooltip that also opens on keyboard focus). Text is escaped here.
+#[derive(Default)]
+struct Overlay(String);
+
+impl Overlay {
+    /// A mark: `shape` is SVG markup of numbers and colours only.
+    fn mark(&mut self, actor: Option<&str>, tip: &str, shape: &str) {
+        let _ = write!(
+            self.0,
+            "<g class=\"mk\"{}><title>{}</title>{shape}</g>",
+            actor_attr(actor),
+            crate::escape(tip)
+        );
+    }
+
+    /// Markup of numbers and colours only, for one actor or for none.
+    fn raw(&mut self, actor: Option<&str>, shape: &str) {
+        match actor {
+            Some(_) => {
+                let _ = write!(self.0, "<g{}>{shape}</g>", actor_attr(actor));
+            }
+            None => self.0.push_str(shape),
+        }
+    }
+
+    /// A text label with its top left corner at (x, y), for one actor or for none.
+    fn text(&mut self, actor: Option<&str>, x: i32, y: i32, text: &str) {
+        let _ = write!(
+            self.0,
+            "<text{} x=\"{x}\" y=\"{y}\" dy=\"0.76em\" {LABEL_FONT}>{}</text>",
+            actor_attr(actor),
+            crate::escape(text)
+        );
+    }
+
+    /// The ids of actors that share a place, as one label: each id hides with its actor, and
+    /// the script shows a separator only between visible ids.
+    fn names(&mut self, x: i32, y: i32, ids: &[&str]) {
+        let _ = write!(
+            self.0,
+            "<text class=\"lbl\" x=\"{x}\" y=\"{y}\" dy=\"0.76em\" {LABEL_FONT}>"
+        );
+        for (k, id) in ids.iter().enumerate() {
+            if k > 0 {
+                self.0.push_str("<tspan class=\"sep\">, </tspan>");
+            }
+            let _ = write!(
+                self.0,
+                "<tspan{}>{}</tspan>",
+                actor_attr(Some(id)),
+                crate::escape(id)
+            );
+        }
+        self.0.push_str("</text>");
+    }
+
+    /// The chart with the overlay drawn last, before its closing tag (a chart that could not
+    /// be drawn stays as it is).
+    fn onto(self, mut svg: String) -> String {
+        if svg.starts_with("<svg") {
+            if let Some(k) = svg.rfind("</svg>") {
+                svg.insert_str(k, &self.0);
+            }
+        }
+        svg
+    }
+}
+
+/// The font of overlay labels: as plotters draws a 16-point label.
+const LABEL_FONT: &str = "font-family=\"sans-serif\" font-size=\"13\" fill=\"#000000\"";
+
+fn actor_attr(actor: Option<&str>) -> String {
+    actor.map_or(String::new(), |a| {
+        format!(" data-actor=\"{}\"", crate::escape(a))
+    })
+}
+
+/// The colour of actor `id` by its place among `actors` (an unknown id: the next colour).
+fn actor_colour_of(actors: &[ActorRow], id: &str) -> RGBColor {
+    actor_colour(
+        actors
+            .iter()
+            .position(|a| a.id == id)
+            .unwrap_or(actors.len()),
+    )
+}
+
 /// Each actor's position (x) against its salience (y) on one issue, in the actor's colour
-/// (by its place in `actors`, the scenario's actor ids), with the status quo as a dashed line.
-pub fn positions(issue: &IssueRow, actors: &[String]) -> String {
+/// (by its place in `actors`, the scenario's actors), with the status quo as a dashed line.
+/// Each dot names its actor (`data-actor`) and carries `tip(actor id)` as its tooltip.
+pub fn positions(issue: &IssueRow, actors: &[ActorRow], tip: &dyn Fn(&str) -> String) -> String {
     let mut buf = String::new();
+    let mut ov = Overlay::default();
     let r = (|| -> Result<(), String> {
         let root = SVGBackend::with_string(&mut buf, (W, H)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
@@ -241,15 +336,17 @@ pub fn positions(issue: &IssueRow, actors: &[String]) -> String {
                 STATUS_QUO.stroke_width(2),
             ))
             .map_err(|e| e.to_string())?;
-        let colour =
-            |id: &str| actor_colour(actors.iter().position(|a| a == id).unwrap_or(actors.len()));
-        chart
-            .draw_series(issue.stances.iter().map(|(id, x, s)| {
-                EmptyElement::at((*x, *s))
-                    + Circle::new((0, 0), 6, colour(id).filled())
-                    + Circle::new((0, 0), 6, WHITE.stroke_width(1))
-            }))
-            .map_err(|e| e.to_string())?;
+        for (id, x, s) in &issue.stances {
+            let (px, py) = chart.backend_coord(&(*x, *s));
+            ov.mark(
+                Some(id),
+                &tip(id),
+                &format!(
+                    "<circle cx=\"{px}\" cy=\"{py}\" r=\"6\" fill=\"{}\" stroke=\"#ffffff\" stroke-width=\"1\"/>",
+                    css(actor_colour_of(actors, id))
+                ),
+            );
+        }
         // One label per place: actors at the same point share it instead of overprinting.
         let mut places: Vec<((f64, f64), Vec<&str>)> = Vec::new();
         for (id, x, s) in &issue.stances {
@@ -264,13 +361,10 @@ pub fn positions(issue: &IssueRow, actors: &[String]) -> String {
         // Labels right of their dot, or left of it in the right third of the chart so that
         // they stay inside; a label that would sit on an earlier one moves down a line.
         let mut taken: Vec<(i32, i32, i32)> = Vec::new();
-        let font = ("sans-serif", 16).into_font().color(&BLACK);
-        let mut labels = Vec::new();
         let mut sorted = places.clone();
         sorted.sort_by(|a, b| b.0 .1.total_cmp(&a.0 .1).then(a.0 .0.total_cmp(&b.0 .0)));
         for (at, ids) in &sorted {
-            let text = ids.join(", ");
-            let w = 8 * text.chars().count() as i32;
+            let w = 8 * ids.join(", ").chars().count() as i32;
             let (px, py) = chart.backend_coord(at);
             let right = (at.0 - x0) < 0.66 * (x1 - x0);
             let lx = if right { px + 9 } else { px - 9 - w };
@@ -282,15 +376,11 @@ pub fn positions(issue: &IssueRow, actors: &[String]) -> String {
                 ly += 15;
             }
             taken.push((lx, ly, w));
-            labels.push((text, lx, ly));
-        }
-        for (text, lx, ly) in labels {
-            root.draw(&Text::new(text, (lx, ly), font.clone()))
-                .map_err(|e| e.to_string())?;
+            ov.names(lx, ly, ids);
         }
         root.present().map_err(|e| e.to_string())
     })();
-    finish(buf, r)
+    ov.onto(finish(buf, r))
 }
 
 /// The round-by-round forecasts of the dynamic models on one issue (one line per model, in the
@@ -307,11 +397,13 @@ pub fn trajectory(issue: &IssueRow, series: &[(String, Vec<f64>)]) -> String {
         let (y0, y1) = pad(lo, hi);
         let rounds = series.iter().map(|s| s.1.len()).max().unwrap_or(0).max(2) - 1;
         let n = rounds as f64;
-        let opts = issue.options.clone();
+        // Option names in full up to 32 characters (a label area of at most 260 px), cut
+        // beyond: the full names are above the chart.
+        let opts: Vec<String> = issue.options.iter().map(|o| cut(o, 32)).collect();
         let ly = if opts.is_empty() {
             54
         } else {
-            label_width(&opts, 54, 200)
+            label_width(&opts, 54, 260)
         };
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
@@ -370,18 +462,245 @@ pub fn trajectory(issue: &IssueRow, series: &[(String, Vec<f64>)]) -> String {
     finish(buf, r)
 }
 
-/// The two-party utility plane: outcomes, frontier, Nash/KS points, BATNAs and the trace.
-pub fn plane(p: &Plane) -> String {
+/// Where a package that crosses a party's red lines sits on that party's axis: in a strip
+/// beyond 0, shaded, from `-STRIP` to `-0.03`.
+const STRIP: f64 = 0.15;
+const STRIP_AT: f64 = -0.09;
+
+/// Beyond this many different offers, only each side's first and last are labelled with
+/// their rounds (every mark still gives its rounds in its tooltip).
+pub(crate) const MAX_ROUND_LABELS: usize = 30;
+
+/// The shape of an offer's mark, by who made it: ▲ the x party, ▼ the y party, ◆ the mediator.
+pub(crate) const OFFER_GLYPHS: [&str; 3] = ["▲", "▼", "◆"];
+
+/// The offers of the plane, grouped: one per side and different package, in order of first
+/// appearance, with the rounds in which it was made.
+pub(crate) struct OfferGroup<'a> {
+    /// The first offer of the group (side, actor, utilities, package).
+    pub offer: &'a PlaneOffer,
+    /// The rounds in which it was made (0: unknown), in order.
+    pub rounds: Vec<u32>,
+}
+
+/// The plane's offers: `offers`, or the bare `trace` when `offers` is empty.
+pub(crate) fn plane_offers(p: &Plane) -> Vec<PlaneOffer> {
+    if !p.offers.is_empty() {
+        return p.offers.clone();
+    }
+    p.trace
+        .iter()
+        .map(|&(side, x, y)| PlaneOffer {
+            side,
+            by: match side {
+                0 => p.parties.0.clone(),
+                1 => p.parties.1.clone(),
+                _ => String::new(),
+            },
+            round: 0,
+            utilities: (Some(x), Some(y)),
+            package: Vec::new(),
+        })
+        .collect()
+}
+
+/// One group per side and different package (or utility pair, without packages).
+pub(crate) fn offer_groups(offers: &[PlaneOffer]) -> Vec<OfferGroup<'_>> {
+    let mut groups: Vec<OfferGroup> = Vec::new();
+    for o in offers {
+        let same = |g: &&mut OfferGroup| {
+            g.offer.side == o.side
+                && if o.package.is_empty() {
+                    g.offer.utilities == o.utilities
+                } else {
+                    g.offer.package == o.package
+                }
+        };
+        match groups.iter_mut().find(|g| same(g)) {
+            // A mediator's proposal goes to each party in the same round: once.
+            Some(g) if g.rounds.last() == Some(&o.round) && o.round > 0 => {}
+            Some(g) => g.rounds.push(o.round),
+            None => groups.push(OfferGroup {
+                offer: o,
+                rounds: vec![o.round],
+            }),
+        }
+    }
+    groups
+}
+
+/// The rounds of a repeated offer, short: `9`, `1, 3`, `1, 3, 5`, `1–7 (4×)`; empty when the
+/// rounds are unknown.
+pub(crate) fn rounds_text(rounds: &[u32]) -> String {
+    if rounds.contains(&0) {
+        return String::new();
+    }
+    match rounds {
+        [] => String::new(),
+        [_] | [_, _] | [_, _, _] => rounds
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+        [first, .., last] => format!("{first}–{last} ({}×)", rounds.len()),
+    }
+}
+
+/// The rounds of a repeated offer in words, for its tooltip.
+fn rounds_words(rounds: &[u32]) -> String {
+    if rounds.contains(&0) {
+        return match rounds.len() {
+            1 => String::new(),
+            n => format!(" ({n} times)"),
+        };
+    }
+    let list: Vec<String> = rounds.iter().map(u32::to_string).collect();
+    match list.as_slice() {
+        [] => String::new(),
+        [one] => format!(" in round {one}"),
+        [init @ .., last] => format!(
+            " in rounds {} and {last} ({} times)",
+            init.join(", "),
+            rounds.len()
+        ),
+    }
+}
+
+/// A package issue by issue, one line each, for a tooltip.
+fn package_lines(package: &[(String, String)]) -> String {
+    package
+        .iter()
+        .map(|(issue, value)| format!("\n{issue}: {value}"))
+        .collect()
+}
+
+/// Greedy label placement: each label takes the first free spot beside its mark (right, left,
+/// above, below), else moves down until free; marks count as taken.
+#[derive(Default)]
+struct Placer(Vec<(i32, i32, i32, i32)>);
+
+impl Placer {
+    fn take(&mut self, x: i32, y: i32, w: i32, h: i32) {
+        self.0.push((x, y, w, h));
+    }
+
+    /// True if a `w` × `h` box at (x, y) keeps 2 pixels from everything taken.
+    fn free(&self, x: i32, y: i32, w: i32, h: i32) -> bool {
+        let m = 2;
+        !self.0.iter().any(|&(tx, ty, tw, th)| {
+            x < tx + tw + m && tx < x + w + m && y < ty + th + m && ty < y + h + m
+        })
+    }
+
+    /// A spot for a `w` × 15 label beside a mark at (px, py) within `bounds` (x0, y0, x1, y1):
+    /// right, left, above or below the mark, moved inside the bounds; if all are taken, the
+    /// nearest free spot further out, and then `true` (draw a leader line to the mark).
+    fn place(
+        &mut self,
+        px: i32,
+        py: i32,
+        w: i32,
+        bounds: (i32, i32, i32, i32),
+    ) -> ((i32, i32), bool) {
+        let h = 15;
+        let inside = |(x, y): (i32, i32)| {
+            (
+                x.clamp(bounds.0, (bounds.2 - w).max(bounds.0)),
+                y.clamp(bounds.1, (bounds.3 - h).max(bounds.1)),
+            )
+        };
+        let near = [
+            (px + 12, py - 8),
+            (px - 12 - w, py - 8),
+            (px - w / 2, py - 27),
+            (px - w / 2, py + 12),
+        ]
+        .map(inside);
+        if let Some(&spot) = near.iter().find(|&&(x, y)| self.free(x, y, w, h)) {
+            self.take(spot.0, spot.1, w, h);
+            return (spot, false);
+        }
+        // Further out, ring by ring: above and below the near spots, then beside them.
+        let mut far = Vec::new();
+        for k in 1..=8 {
+            for &(x, y) in &near {
+                far.push(inside((x, y - 17 * k)));
+                far.push(inside((x, y + 17 * k)));
+                far.push(inside((x + 14 * k, y)));
+                far.push(inside((x - 14 * k, y)));
+            }
+        }
+        let spot = far
+            .into_iter()
+            .find(|&(x, y)| self.free(x, y, w, h))
+            .unwrap_or(near[0]);
+        self.take(spot.0, spot.1, w, h);
+        (spot, true)
+    }
+}
+
+/// A thin grey line from a mark at (px, py) to the nearest point of a `w` × 15 label at `at`.
+fn leader(px: i32, py: i32, at: (i32, i32), w: i32) -> String {
+    let x = px.clamp(at.0, at.0 + w);
+    let y = py.clamp(at.1, at.1 + 15);
+    format!(
+        "<line x1=\"{px}\" y1=\"{py}\" x2=\"{x}\" y2=\"{y}\" stroke=\"#777777\" stroke-width=\"0.8\"/>"
+    )
+}
+
+/// A label's width in pixels at the overlay font.
+fn text_width(s: &str) -> i32 {
+    7 * s.chars().count() as i32 + 2
+}
+
+/// The two-party utility plane: every sampled package as a grey dot (those that cross a
+/// party's red lines in a shaded strip beyond that party's axis), the BATNAs dashed with the
+/// area both prefer to no deal tinted, the Pareto frontier, Nash (✕), Kalai–Smorodinsky (+),
+/// the agreement (◯), and the run's offers: one mark per side and different package (▲ the x
+/// party, ▼ the y party, ◆ the mediator) in the colour of whoever made it (by its place in
+/// `actors`), labelled with the rounds in which it was made and joined in round order.
+pub fn plane(p: &Plane, actors: &[ActorRow]) -> String {
     let mut buf = String::new();
+    let mut ov = Overlay::default();
+    let offers = plane_offers(p);
+    let x_strip =
+        p.crossing.iter().any(|c| c.0.is_none()) || offers.iter().any(|o| o.utilities.0.is_none());
+    let y_strip =
+        p.crossing.iter().any(|c| c.1.is_none()) || offers.iter().any(|o| o.utilities.1.is_none());
+    let x0 = if x_strip { -STRIP } else { -0.02 };
+    let y0 = if y_strip { -STRIP } else { -0.02 };
+    let at = |u: (Option<f64>, Option<f64>)| (u.0.unwrap_or(STRIP_AT), u.1.unwrap_or(STRIP_AT));
+    let name = |id: &str| {
+        actors
+            .iter()
+            .find(|a| a.id == id)
+            .map_or_else(|| id.to_string(), |a| a.name.clone())
+    };
+    let (nx, ny) = (name(&p.parties.0), name(&p.parties.1));
+    let worth = |u: (Option<f64>, Option<f64>)| {
+        let part = |v: Option<f64>, who: &str| match v {
+            Some(v) => format!("{v:.2} to {who}"),
+            None => format!("crosses a red line of {who}"),
+        };
+        format!("\nWorth {}; {}", part(u.0, &nx), part(u.1, &ny))
+    };
     let r = (|| -> Result<(), String> {
-        let root = SVGBackend::with_string(&mut buf, (W, 480)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut buf, (760, 560)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
+            .margin_right(20)
             .x_label_area_size(42)
             .y_label_area_size(54)
-            .build_cartesian_2d(-0.02..1.02, -0.02..1.02)
+            .build_cartesian_2d(x0..1.02, y0..1.02)
             .map_err(|e| e.to_string())?;
+        let tick = |v: f64| {
+            if v < -0.005 {
+                String::new()
+            } else {
+                format!("{:.1}", v.max(0.0))
+            }
+        };
         chart
             .configure_mesh()
             .label_style(("sans-serif", 17))
@@ -390,27 +709,52 @@ pub fn plane(p: &Plane) -> String {
             .bold_line_style(GRID)
             .x_desc(format!("utility of {}", p.parties.0))
             .y_desc(format!("utility of {}", p.parties.1))
+            .x_label_formatter(&|x| tick(*x))
+            .y_label_formatter(&|y| tick(*y))
             .draw()
             .map_err(|e| e.to_string())?;
+        let shade = RED_LINE_STRIP.mix(0.55).filled();
+        if x_strip {
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(x0, y0), (-0.03, 1.02)],
+                    shade,
+                )))
+                .map_err(|e| e.to_string())?;
+        }
+        if y_strip {
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(x0, y0), (1.02, -0.03)],
+                    shade,
+                )))
+                .map_err(|e| e.to_string())?;
+        }
+        let (bx, by) = p.batnas;
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(bx.max(0.0), by.max(0.0)), (1.02, 1.02)],
+                ZOPA.mix(0.5).filled(),
+            )))
+            .map_err(|e| e.to_string())?;
+        // The cloud, one dot per 2-pixel cell: the shape of the space, not every package.
+        let mut seen = std::collections::HashSet::new();
+        let cloud: Vec<(f64, f64)> = p
+            .outcomes
+            .iter()
+            .map(|&(x, y)| (x, y))
+            .chain(p.crossing.iter().map(|&c| at(c)))
+            .filter(|pt| {
+                let (px, py) = chart.backend_coord(pt);
+                seen.insert((px / 2, py / 2))
+            })
+            .collect();
         chart
             .draw_series(
-                p.outcomes
+                cloud
                     .iter()
                     .map(|&(x, y)| Circle::new((x, y), 2, PLANE_CLOUD.filled())),
             )
-            .map_err(|e| e.to_string())?;
-        let (bx, by) = p.batnas;
-        chart
-            .draw_series(LineSeries::new(
-                vec![(bx, -0.02), (bx, 1.02)],
-                BATNA.stroke_width(1),
-            ))
-            .map_err(|e| e.to_string())?;
-        chart
-            .draw_series(LineSeries::new(
-                vec![(-0.02, by), (1.02, by)],
-                BATNA.stroke_width(1),
-            ))
             .map_err(|e| e.to_string())?;
         chart
             .draw_series(LineSeries::new(
@@ -418,37 +762,210 @@ pub fn plane(p: &Plane) -> String {
                 FRONTIER.stroke_width(2),
             ))
             .map_err(|e| e.to_string())?;
-        for (pt, c) in [(p.nash, NASH), (p.ks, KS), (p.agreement, AGREEMENT)] {
-            if let Some((x, y)) = pt {
-                chart
-                    .draw_series(std::iter::once(Cross::new((x, y), 7, c.stroke_width(3))))
-                    .map_err(|e| e.to_string())?;
+
+        // The overlay: BATNAs (one dashed line each), strip names, offers, the three points,
+        // labels.
+        let (left, top) = chart.backend_coord(&(x0, 1.02));
+        let (right, bottom) = chart.backend_coord(&(1.02, y0));
+        for (a, b) in [((bx, y0), (bx, 1.02)), ((x0, by), (1.02, by))] {
+            let (a, b) = (chart.backend_coord(&a), chart.backend_coord(&b));
+            let _ = write!(
+                ov.0,
+                "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"2\" stroke-dasharray=\"7 4\"/>",
+                a.0,
+                a.1,
+                b.0,
+                b.1,
+                css(BATNA)
+            );
+        }
+        let bounds = (left + 2, top + 2, right - 2, bottom - 2);
+        let mut placer = Placer::default();
+        // The strips are named where the axes' numbers are.
+        if x_strip {
+            let (sx, _) = chart.backend_coord(&(STRIP_AT, 0.0));
+            let _ = write!(
+                ov.0,
+                "<text x=\"{sx}\" y=\"{}\" text-anchor=\"middle\" dy=\"0.76em\" {STRIP_FONT}>red line</text>",
+                bottom + 6
+            );
+        }
+        if y_strip {
+            let (_, sy) = chart.backend_coord(&(0.0, STRIP_AT));
+            let _ = write!(
+                ov.0,
+                "<text x=\"{}\" y=\"{sy}\" text-anchor=\"end\" dy=\"0.35em\" {STRIP_FONT}>red line</text>",
+                left - 6
+            );
+        }
+        let groups = offer_groups(&offers);
+        let px = |u: (Option<f64>, Option<f64>)| chart.backend_coord(&at(u));
+        // Each side's offers joined in round order, under the marks.
+        for side in 0..3u8 {
+            let path: Vec<(i32, i32)> = offers
+                .iter()
+                .filter(|o| o.side == side)
+                .map(|o| px(o.utilities))
+                .collect();
+            if path.len() > 1 {
+                let by = offers
+                    .iter()
+                    .find(|o| o.side == side)
+                    .map(|o| o.by.as_str());
+                let pts: Vec<String> = path.iter().map(|(x, y)| format!("{x},{y}")).collect();
+                ov.raw(
+                    by.filter(|b| !b.is_empty()),
+                    &format!(
+                        "<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\" stroke-opacity=\"0.45\"/>",
+                        pts.join(" "),
+                        css(actor_colour_of(actors, by.unwrap_or_default()))
+                    ),
+                );
             }
         }
-        let colours = TRACE;
-        for who in 0..3u8 {
-            let pts: Vec<(f64, f64)> = p
-                .trace
-                .iter()
-                .filter(|t| t.0 == who)
-                .map(|t| (t.1, t.2))
-                .collect();
-            if pts.is_empty() {
+        for g in &groups {
+            let (x, y) = px(g.offer.utilities);
+            placer.take(x - 7, y - 7, 14, 14);
+        }
+        // Nash, Kalai–Smorodinsky and the agreement; points that coincide share a label.
+        let mut points: Vec<((f64, f64), Vec<&str>, String)> = Vec::new();
+        for (pt, label, package) in [
+            (p.agreement, "agreement", &p.agreement_package),
+            (p.nash, "Nash", &p.nash_package),
+            (p.ks, "KS", &p.ks_package),
+        ] {
+            let Some(pt) = pt else { continue };
+            let what = match label {
+                "agreement" => "The agreement of the run",
+                "Nash" => "Nash bargaining solution",
+                _ => "Kalai–Smorodinsky solution",
+            };
+            let tip = format!(
+                "{what}{}{}",
+                worth((Some(pt.0), Some(pt.1))),
+                package_lines(package)
+            );
+            let (x, y) = chart.backend_coord(&pt);
+            let shape = match label {
+                "agreement" => format!(
+                    "<circle cx=\"{x}\" cy=\"{y}\" r=\"9\" fill=\"none\" stroke=\"{}\" stroke-width=\"2.5\"/>",
+                    css(POINT)
+                ),
+                "Nash" => format!(
+                    "<path d=\"M{} {}L{} {}M{} {}L{} {}\" stroke=\"{}\" stroke-width=\"3\"/>",
+                    x - 6, y - 6, x + 6, y + 6, x - 6, y + 6, x + 6, y - 6, css(POINT)
+                ),
+                _ => format!(
+                    "<path d=\"M{} {y}L{} {y}M{x} {}L{x} {}\" stroke=\"{}\" stroke-width=\"3\"/>",
+                    x - 8, x + 8, y - 8, y + 8, css(POINT)
+                ),
+            };
+            ov.mark(None, &tip, &shape);
+            placer.take(x - 9, y - 9, 18, 18);
+            match points
+                .iter_mut()
+                .find(|q| (q.0 .0 - pt.0).abs() < 1e-9 && (q.0 .1 - pt.1).abs() < 1e-9)
+            {
+                Some(q) => q.1.push(label),
+                None => points.push((pt, vec![label], String::new())),
+            }
+        }
+        for g in &groups {
+            let o = g.offer;
+            let (x, y) = px(o.utilities);
+            let c = css(actor_colour_of(actors, &o.by));
+            let d = 7;
+            let shape = match o.side {
+                0 => format!(
+                    "<path d=\"M{x} {}L{} {}L{} {}Z\"",
+                    y - d,
+                    x + d,
+                    y + d * 3 / 4,
+                    x - d,
+                    y + d * 3 / 4
+                ),
+                1 => format!(
+                    "<path d=\"M{x} {}L{} {}L{} {}Z\"",
+                    y + d,
+                    x + d,
+                    y - d * 3 / 4,
+                    x - d,
+                    y - d * 3 / 4
+                ),
+                _ => format!(
+                    "<path d=\"M{x} {}L{} {y}L{x} {}L{} {y}Z\"",
+                    y - d,
+                    x + d,
+                    y + d,
+                    x - d
+                ),
+            };
+            let who = if o.by.is_empty() {
+                "the mediator".to_string()
+            } else {
+                name(&o.by)
+            };
+            let kind = if o.side == 2 { "Proposal" } else { "Offer" };
+            let tip = format!(
+                "{kind} by {who}{}{}{}",
+                rounds_words(&g.rounds),
+                worth(o.utilities),
+                package_lines(&o.package)
+            );
+            ov.mark(
+                Some(&o.by).filter(|b| !b.is_empty()).map(String::as_str),
+                &tip,
+                &format!("{shape} fill=\"{c}\" stroke=\"#ffffff\" stroke-width=\"1.5\"/>"),
+            );
+        }
+        for (pt, labels, _) in &points {
+            let text = labels.join(", ");
+            let (x, y) = chart.backend_coord(pt);
+            let w = text_width(&text);
+            let (at, far) = placer.place(x, y, w, bounds);
+            if far {
+                ov.raw(None, &leader(x, y, at, w));
+            }
+            ov.text(None, at.0, at.1, &text);
+        }
+        // Round labels in the colour of whoever made the offer; on a crowded chart only each
+        // side's first and last different offers.
+        let thin = groups.len() > MAX_ROUND_LABELS;
+        for (k, g) in groups.iter().enumerate() {
+            let side = g.offer.side;
+            let first = !groups[..k].iter().any(|h| h.offer.side == side);
+            let last = !groups[k + 1..].iter().any(|h| h.offer.side == side);
+            let text = rounds_text(&g.rounds);
+            if text.is_empty() || (thin && !first && !last) {
                 continue;
             }
-            let c = colours[who as usize];
-            chart
-                .draw_series(pts.iter().map(|&(x, y)| {
-                    EmptyElement::at((x, y))
-                        + TriangleMarker::new((0, 0), 7, WHITE.filled())
-                        + TriangleMarker::new((0, 0), 5, c.filled())
-                }))
-                .map_err(|e| e.to_string())?;
+            let (x, y) = px(g.offer.utilities);
+            let w = text_width(&text);
+            let (at, far) = placer.place(x, y, w, bounds);
+            let by = Some(g.offer.by.as_str()).filter(|b| !b.is_empty());
+            let c = css(actor_colour_of(actors, &g.offer.by));
+            let line = if far {
+                leader(x, y, at, w)
+            } else {
+                String::new()
+            };
+            ov.raw(
+                by,
+                &format!(
+                    "{line}<text x=\"{}\" y=\"{}\" dy=\"0.76em\" font-family=\"sans-serif\" font-size=\"13\" font-weight=\"bold\" fill=\"{c}\">{}</text>",
+                    at.0,
+                    at.1,
+                    crate::escape(&text)
+                ),
+            );
         }
         root.present().map_err(|e| e.to_string())
     })();
-    finish(buf, r)
+    ov.onto(finish(buf, r))
 }
+
+/// The font of the red-line strips' names.
+const STRIP_FONT: &str = "font-family=\"sans-serif\" font-size=\"13\" fill=\"#8a4a4a\"";
 
 /// Outcome-class probabilities as bars with 95 % interval whiskers, one group per variant.
 pub fn outcomes(variants: &[&Outcomes]) -> String {

@@ -19,9 +19,20 @@ table.fit{width:100%;table-layout:auto}table.fit td,table.fit th{padding:.3em .4
 .mk.line{height:0;width:1.5em;border-top:3px solid;vertical-align:.3em}.mk.dash{height:0;width:1.5em;border-top:2px dashed;vertical-align:.3em}\
 .mk.g{width:auto;height:auto;font-size:1em;vertical-align:0;line-height:1}.mk.wh{width:1.1em;height:.7em;border-left:1px solid #000;border-right:1px solid #000;background:linear-gradient(#000,#000) center/100% 1px no-repeat}\
 dl.gloss dt{font-weight:600;margin-top:.5em}dl.gloss dd{margin-left:1.2em}ol.sources li{margin:.3em 0}details summary{cursor:pointer;color:#1f5f99}\
+.js-only{display:none}.js .js-only{display:block}.legend [role=button]{cursor:pointer;border-radius:3px}.legend [role=button]:hover{background:#eef3f8}\
+.legend [role=button]:focus-visible,svg .mk:focus-visible{outline:2px solid #1f5f99;outline-offset:2px}\
+#tip{position:absolute;z-index:10;max-width:30em;background:#fff;border:1px solid #999;border-radius:4px;box-shadow:0 2px 8px rgba(0,0,0,.2);padding:.35em .6em;font-size:.85em;line-height:1.35;pointer-events:none}#tip b{display:block;margin-bottom:.15em}\
+@media screen{svg .off{display:none}.legend .off{opacity:.45;text-decoration:line-through}}\
 @media print{@page{size:A4;margin:14mm 12mm}body{max-width:none;margin:0;padding:0;font-size:10pt}h1{margin-top:0}h2{margin-top:1.2em;break-after:avoid;page-break-after:avoid}h3{break-after:avoid;page-break-after:avoid}\
-figure,.keep,.legend,tr,li,p,dl.gloss dt,dl.gloss dd,.summary h3{break-inside:avoid;page-break-inside:avoid}.how,.summary h3,h2+p{break-after:avoid;page-break-after:avoid}.grid{display:block}.summary{background:none}\
-svg{max-width:100%;height:auto}details:not([open]){display:none}footer{margin-top:1em}}";
+figure,.keep,.legend,tr,li,p,dl.gloss dt,dl.gloss dd,.summary h3{break-inside:avoid;page-break-inside:avoid}tr:first-child{break-after:avoid;page-break-after:avoid}.how,.summary h3,h2+p{break-after:avoid;page-break-after:avoid}.how.after{break-after:auto;page-break-after:auto}.grid{display:block}.summary{background:none}\
+svg{max-width:100%;height:auto}details:not([open]){display:none}footer{margin-top:1em}.js .js-only,#tip{display:none}}";
+
+/// The page's one script (progressive: the page reads fully without it, and print is
+/// unchanged): actor toggles in the legends, tooltips on hover and keyboard focus.
+pub(crate) const SCRIPT: &str = include_str!("report.js");
+
+/// Says what the script adds; shown only when it runs, never in print.
+const HINT: &str = "<p class=\"how js-only\">Click an actor in a legend (or tab to it and press Enter) to hide or show its marks in every chart. Hover over a mark, or tab to it, for what lies behind it: an actor's position on every issue, an offer's package issue by issue.</p>\n";
 
 pub(crate) fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
@@ -85,8 +96,21 @@ pub(crate) enum Mark {
 
 /// A legend under a chart: one entry per mark, text escaped here.
 pub(crate) fn legend(items: &[(Mark, String, String)]) -> String {
+    let items: Vec<LegendItem> = items
+        .iter()
+        .map(|(m, c, t)| (*m, c.clone(), t.clone(), None))
+        .collect();
+    legend_actors(&items)
+}
+
+/// A legend entry: mark, colour, text, and the actor it stands for, if any.
+type LegendItem = (Mark, String, String, Option<String>);
+
+/// A legend whose entries may stand for an actor (`data-actor`): the page's script makes them
+/// toggles that hide and show the actor's marks in every chart.
+fn legend_actors(items: &[LegendItem]) -> String {
     let mut o = String::from("<div class=\"legend\">");
-    for (mark, colour, text) in items {
+    for (mark, colour, text, actor) in items {
         let m = match mark {
             Mark::Square => format!("<span class=\"mk sq\" style=\"background:{colour}\"></span>"),
             Mark::Dot => format!("<span class=\"mk dot\" style=\"background:{colour}\"></span>"),
@@ -99,7 +123,10 @@ pub(crate) fn legend(items: &[(Mark, String, String)]) -> String {
             Mark::Glyph(g) => format!("<span class=\"mk g\" style=\"color:{colour}\">{g}</span>"),
             Mark::Whisker => "<span class=\"mk wh\"></span>".to_string(),
         };
-        let _ = write!(o, "<span>{m}{}</span>", escape(text));
+        let attr = actor
+            .as_ref()
+            .map_or(String::new(), |a| format!(" data-actor=\"{}\"", escape(a)));
+        let _ = write!(o, "<span{attr}>{m}{}</span>", escape(text));
     }
     o.push_str("</div>");
     o
@@ -282,6 +309,7 @@ fn actor_legend(r: &ReportInput, ids: &[&str], status_quo: bool) -> String {
                 Mark::Dot,
                 charts::css(charts::actor_colour(k)),
                 format!("{} ({})", a.name, a.id),
+                Some(a.id.clone()),
             ));
         }
     }
@@ -291,6 +319,7 @@ fn actor_legend(r: &ReportInput, ids: &[&str], status_quo: bool) -> String {
                 Mark::Dot,
                 charts::css(charts::actor_colour(r.actors.len())),
                 id.to_string(),
+                Some(id.to_string()),
             ));
         }
     }
@@ -299,9 +328,216 @@ fn actor_legend(r: &ReportInput, ids: &[&str], status_quo: bool) -> String {
             Mark::Dashed,
             charts::css(charts::STATUS_QUO),
             "status quo".to_string(),
+            None,
         ));
     }
-    legend(&items)
+    legend_actors(&items)
+}
+
+/// A value on an issue's scale as text: the option label, or the number.
+fn scale_text(issue: &IssueRow, x: f64) -> String {
+    if issue.options.is_empty() {
+        num(x)
+    } else {
+        issue
+            .options
+            .get(x.round().max(0.0) as usize)
+            .cloned()
+            .unwrap_or_else(|| num(x))
+    }
+}
+
+/// The tooltip of an actor's dot on `issue`'s position chart: where it stands there, then its
+/// position on every issue (its ideal package) with its salience.
+fn stance_tip(r: &ReportInput, id: &str, issue: &IssueRow) -> String {
+    let name = r
+        .actors
+        .iter()
+        .find(|a| a.id == id)
+        .map_or_else(|| id.to_string(), |a| format!("{} ({id})", a.name));
+    let mut t = name;
+    if let Some((_, x, s)) = issue.stances.iter().find(|st| st.0 == id) {
+        let _ = write!(
+            t,
+            " on {}: {}, salience {}",
+            issue.name,
+            scale_text(issue, *x),
+            num(*s)
+        );
+    }
+    t.push_str("\nIts position on every issue (salience):");
+    for i in &r.issues {
+        if let Some((_, x, s)) = i.stances.iter().find(|st| st.0 == id) {
+            let _ = write!(t, "\n{}: {} ({})", i.name, scale_text(i, *x), num(*s));
+        }
+    }
+    t
+}
+
+/// The bargaining space: the plane, a legend with each side's offers, and a caption that says
+/// exactly what is drawn.
+fn plane_section(r: &ReportInput, p: &crate::Plane) -> String {
+    let name = |id: &str| {
+        r.actors
+            .iter()
+            .find(|a| a.id == id)
+            .map_or_else(|| id.to_string(), |a| a.name.clone())
+    };
+    let (nx, ny) = (name(&p.parties.0), name(&p.parties.1));
+    let offers = charts::plane_offers(p);
+    let groups = charts::offer_groups(&offers);
+    let crossing = !p.crossing.is_empty()
+        || offers
+            .iter()
+            .any(|o| o.utilities.0.is_none() || o.utilities.1.is_none());
+    let mut items: Vec<LegendItem> = vec![(
+        Mark::Dot,
+        charts::css(charts::PLANE_CLOUD),
+        "a possible package".to_string(),
+        None,
+    )];
+    if crossing {
+        items.push((
+            Mark::Square,
+            charts::css(charts::RED_LINE_STRIP),
+            "crosses a party's red lines".to_string(),
+            None,
+        ));
+    }
+    items.push((
+        Mark::Square,
+        charts::css(charts::ZOPA),
+        "better than no deal for both".to_string(),
+        None,
+    ));
+    items.push((
+        Mark::Dashed,
+        charts::css(charts::BATNA),
+        "BATNAs (values of no deal)".to_string(),
+        None,
+    ));
+    items.push((
+        Mark::Line,
+        charts::css(charts::FRONTIER),
+        "Pareto frontier".to_string(),
+        None,
+    ));
+    for (pt, glyph, text) in [
+        (p.nash, "✕", "Nash"),
+        (p.ks, "+", "Kalai–Smorodinsky (KS)"),
+        (p.agreement, "◯", "agreement"),
+    ] {
+        if pt.is_some() {
+            items.push((
+                Mark::Glyph(glyph),
+                charts::css(charts::POINT),
+                text.to_string(),
+                None,
+            ));
+        }
+    }
+    let mut sides = Vec::new();
+    for side in 0..3u8 {
+        let Some(first) = offers.iter().find(|o| o.side == side) else {
+            continue;
+        };
+        let n = offers.iter().filter(|o| o.side == side).count();
+        let distinct = groups.iter().filter(|g| g.offer.side == side).count();
+        let who = if first.by.is_empty() {
+            "the mediator".to_string()
+        } else {
+            name(&first.by)
+        };
+        let what = if side == 2 {
+            format!("proposals by {who} (mediator)")
+        } else {
+            format!("offers by {who}")
+        };
+        let k = r
+            .actors
+            .iter()
+            .position(|a| a.id == first.by)
+            .unwrap_or(r.actors.len());
+        items.push((
+            Mark::Glyph(charts::OFFER_GLYPHS[side as usize]),
+            charts::css(charts::actor_colour(k)),
+            format!(
+                "{what}: {n} in all, {distinct} different package{}",
+                if distinct == 1 { "" } else { "s" }
+            ),
+            Some(first.by.clone()).filter(|b| !b.is_empty()),
+        ));
+        sides.push(format!(
+            "{} {}",
+            charts::OFFER_GLYPHS[side as usize],
+            escape(&if side == 2 {
+                format!("{who}, the mediator")
+            } else {
+                who
+            })
+        ));
+    }
+    let drawn = p.outcomes.len() + p.crossing.len();
+    let scope = if p.space > drawn as u64 {
+        format!(
+            "a sample of {} of the {} packages; ",
+            count(drawn),
+            count(p.space as usize)
+        )
+    } else if p.space > 0 {
+        format!("all {} packages; ", count(p.space as usize))
+    } else {
+        String::new()
+    };
+    let sample = format!(" ({scope}packages that would land on the same spot share a dot)");
+    let strip = if crossing {
+        let share = if drawn > 0 && !p.crossing.is_empty() {
+            format!(
+                " {} of the sampled packages cross a red line.",
+                pct(p.crossing.len() as f64 / drawn as f64)
+            )
+        } else {
+            String::new()
+        };
+        format!(
+            " A package that crosses a party's red lines is unacceptable to it whatever else it holds: it sits in the shaded strip left of the vertical axis if it crosses a red line of {}, below the horizontal axis if it crosses one of {}, in the corner if both.{share}",
+            escape(&nx),
+            escape(&ny)
+        )
+    } else {
+        String::new()
+    };
+    let mut o = format!(
+        "<div class=\"keep\"><h2>The bargaining space</h2>\n<p class=\"how\">Grey dots are the possible packages{sample}, placed by what each is worth to {} (across) and to {} (up), from 0 to 1, where 1 is everything the party wants.{strip} The dashed lines are the BATNAs, what each party gets without a deal; in the tinted area both prefer the package to no deal. The dark line is the Pareto frontier. ✕ marks the Nash bargaining solution and + the Kalai–Smorodinsky solution (KS){}.</p>\n",
+        escape(&nx),
+        escape(&ny),
+        if p.agreement.is_some() {
+            "; the ring is the agreement the run reached"
+        } else {
+            ""
+        }
+    );
+    if !offers.is_empty() {
+        let rounds = offers.iter().any(|o| o.round > 0);
+        let _ = writeln!(
+            o,
+            "<p class=\"how\">Coloured marks are the offers of one negotiation run ({}): one mark for each different package a side put forward, in its colour ({}){}</p>",
+            escape(&p.note),
+            sides.join(", "),
+            match (rounds, groups.len() > charts::MAX_ROUND_LABELS) {
+                (true, false) => "; the numbers beside a mark are the protocol rounds in which it was made (“1–7 (4×)”: four times from round 1 to round 7), and a thin line joins each side's offers in round order.",
+                (true, true) => "; the numbers beside each side's first and last different offers are the protocol rounds in which they were made (“1–7 (4×)”: four times from round 1 to round 7; the other marks give theirs on hover), and a thin line joins each side's offers in round order.",
+                (false, _) => "; a thin line joins each side's offers in the order they were made.",
+            }
+        );
+    }
+    o.push_str(HINT);
+    o.push_str(&figure(
+        &charts::plane(p, &r.actors),
+        &legend_actors(&items),
+    ));
+    o.push_str("</div>\n");
+    o
 }
 
 /// Models whose forecasts on one issue lie more than a third of the scale apart: (lowest
@@ -384,7 +620,8 @@ fn split_file(citation: &str) -> (String, Option<String>) {
     (t.to_string(), None)
 }
 
-/// Renders the report as one HTML document with inline CSS and SVG (no scripts, no network).
+/// Renders the report as one HTML document with inline CSS and SVG and one small inline script
+/// that only enhances it (actor toggles, tooltips); nothing is fetched.
 pub fn to_html(r: &ReportInput) -> String {
     let mut o = head(&r.title);
     let _ = write!(
@@ -460,7 +697,7 @@ pub fn to_html(r: &ReportInput) -> String {
         }
         o.push_str("</table>\n");
         if vars.iter().any(|v| !v.calibrated.is_empty()) {
-            o.push_str("<p class=\"how\" id=\"calibration\"><b>How far to trust these numbers.</b> The shares say how often the simulated futures end each way; they are not tested odds. Calibrated: the share of runs pulled toward equal odds by the factor fitted on historical cases (the simulation's measured overconfidence); this is the probability the backtest (<code>detente report --backtest</code>) scores.");
+            o.push_str("<p class=\"how after\" id=\"calibration\"><b>How far to trust these numbers.</b> The shares say how often the simulated futures end each way; they are not tested odds. Calibrated: the share of runs pulled toward equal odds by the factor fitted on historical cases (the simulation's measured overconfidence); this is the probability the backtest (<code>detente report --backtest</code>) scores.");
             if near_uniform(&out.calibrated) {
                 o.push_str(" Here the calibrated column sits close to equal odds because the backtest found no skill beyond a uniform forecast: read the shares as the model's view, not as a track record.");
             }
@@ -610,8 +847,9 @@ pub fn to_html(r: &ReportInput) -> String {
             a.batna.map(num).unwrap_or_default()
         );
     }
-    let actor_ids: Vec<String> = r.actors.iter().map(|a| a.id.clone()).collect();
-    o.push_str("</table>\n<h2>Issues and positions</h2>\n<p class=\"how\">Each dot is an actor: where it stands (x) and how much it cares (y); the dashed line is the status quo.</p>\n<div class=\"grid\">\n");
+    o.push_str("</table>\n<h2>Issues and positions</h2>\n<p class=\"how\">Each dot is an actor: where it stands (x) and how much it cares (y); the dashed line is the status quo.</p>\n");
+    o.push_str(HINT);
+    o.push_str("<div class=\"grid\">\n");
     for i in &r.issues {
         let ids: Vec<&str> = i.stances.iter().map(|s| s.0.as_str()).collect();
         let _ = writeln!(
@@ -620,7 +858,7 @@ pub fn to_html(r: &ReportInput) -> String {
             escape(&i.name),
             wrap_ids(&i.scale),
             escape(&i.status_quo),
-            charts::positions(i, &actor_ids),
+            charts::positions(i, &r.actors, &|id| stance_tip(r, id, i)),
             actor_legend(r, &ids, true)
         );
     }
@@ -728,7 +966,7 @@ pub fn to_html(r: &ReportInput) -> String {
                     ];
                     let note = cycles(v, width).map_or(String::new(), |(lo, hi)| {
                         format!(
-                            "<p class=\"how\">{} does not settle: in its last rounds it swings between {} and {}, so its forecast is wherever the cycle stops at the last round, not a resting point.</p>",
+                            "<p class=\"how after\">{} does not settle: in its last rounds it swings between {} and {}, so its forecast is wherever the cycle stops at the last round, not a resting point.</p>",
                             escape(m),
                             wrap_ids(&t(lo)),
                             wrap_ids(&t(hi))
@@ -749,54 +987,7 @@ pub fn to_html(r: &ReportInput) -> String {
         }
     }
     if let Some(p) = &r.plane {
-        let mut items = vec![
-            (
-                Mark::Dot,
-                charts::css(charts::PLANE_CLOUD),
-                "a package".to_string(),
-            ),
-            (
-                Mark::Line,
-                charts::css(charts::FRONTIER),
-                "Pareto frontier".to_string(),
-            ),
-            (
-                Mark::Line,
-                charts::css(charts::BATNA),
-                "BATNAs (no-deal values)".to_string(),
-            ),
-        ];
-        for who in 0..3u8 {
-            if p.trace.iter().any(|t| t.0 == who) {
-                let name = match who {
-                    0 => format!("offers by {}", p.parties.0),
-                    1 => format!("offers by {}", p.parties.1),
-                    _ => "mediator proposals".to_string(),
-                };
-                items.push((
-                    Mark::Glyph("▲"),
-                    charts::css(charts::TRACE[who as usize]),
-                    name,
-                ));
-            }
-        }
-        for (pt, name, c) in [
-            (p.nash, "Nash", charts::NASH),
-            (p.ks, "Kalai–Smorodinsky", charts::KS),
-            (p.agreement, "agreement", charts::AGREEMENT),
-        ] {
-            if pt.is_some() {
-                items.push((Mark::Glyph("✕"), charts::css(c), name.to_string()));
-            }
-        }
-        let _ = write!(
-            o,
-            "<div class=\"keep\"><h2>The bargaining space</h2>\n<p class=\"how\">Every package as a point (utility of {} across, of {} up). Packages above and to the right of both red BATNA lines beat no deal for both; the blue line is the Pareto frontier. Triangles are the offers made in one negotiation run: {}.</p>\n{}</div>\n",
-            escape(&p.parties.0),
-            escape(&p.parties.1),
-            escape(&p.note),
-            figure(&charts::plane(p), &legend(&items))
-        );
+        o.push_str(&plane_section(r, p));
     }
     o.push_str("<h2>Glossary</h2>\n<dl class=\"gloss\">\n");
     for (id, term, text) in GLOSSARY {
@@ -828,7 +1019,8 @@ pub fn to_html(r: &ReportInput) -> String {
         }
         o.push_str("</ol>\n");
     }
-    o.push_str("<footer>Generated by detente. Models and definitions: docs/models.md, docs/analysis.md, docs/outcomes.md.</footer>\n</body></html>\n");
+    o.push_str("<footer>Generated by detente. Models and definitions: docs/models.md, docs/analysis.md, docs/outcomes.md.</footer>\n");
+    let _ = write!(o, "<script>\n{SCRIPT}</script>\n</body></html>\n");
     o
 }
 
@@ -926,6 +1118,7 @@ pub(crate) mod tests_support {
                 trace: vec![(0, 0.9, 0.1), (1, 0.1, 0.9), (2, 0.5, 0.5)],
                 agreement: Some((0.5, 0.5)),
                 note: "shuttle".into(),
+                ..Plane::default()
             }),
             outcomes: Some(Outcomes {
                 label: "base".into(),
@@ -1128,6 +1321,7 @@ pub(crate) mod tests_support {
 mod tests {
     use super::tests_support::sample;
     use super::*;
+    use crate::{ActorRow, Plane, PlaneOffer};
 
     #[test]
     fn user_text_is_escaped() {
@@ -1137,12 +1331,15 @@ mod tests {
         assert!(h.contains("A &amp; B"));
     }
 
-    /// No scripts and nothing fetched: no URL anywhere in the page, and no attribute or CSS
-    /// rule that could load one.
+    /// Nothing fetched: no URL anywhere in the page, and no attribute or CSS rule that could
+    /// load one; no script but the report's own, inline (see `the_script_is_small_and_inert`).
     pub(crate) fn assert_self_contained(h: &str) {
         // The SVG namespace is a name, never fetched; a link is followed only when clicked.
         let h = &without_links(&h.replace("xmlns=\"http://www.w3.org/2000/svg\"", ""));
-        assert!(!h.contains("<script"), "no scripts");
+        let own = format!("<script>\n{SCRIPT}</script>");
+        assert!(h.matches("<script").count() <= 1, "one script at most");
+        let h = &h.replace(&own, "");
+        assert!(!h.contains("<script"), "no script but the report's own");
         for bad in [
             "http://",
             "https://",
@@ -1186,6 +1383,228 @@ mod tests {
         assert!(h.contains("How the talks end, round by round"));
         assert!(h.contains("Why talks broke down"));
         assert!(!h.contains("chart could not be drawn"));
+    }
+
+    #[test]
+    fn the_script_is_small_and_inert() {
+        let h = to_html(&sample());
+        assert_eq!(h.matches("<script>").count(), 1);
+        assert!(
+            h.ends_with("</script>\n</body></html>\n"),
+            "last, after the content"
+        );
+        assert!(SCRIPT.len() < 6000, "small: {} bytes", SCRIPT.len());
+        // It loads nothing, writes no markup from text, stores nothing.
+        for bad in [
+            "fetch",
+            "XMLHttpRequest",
+            "import",
+            "eval",
+            "Function(",
+            "innerHTML",
+            "outerHTML",
+            "insertAdjacentHTML",
+            "document.write",
+            "src",
+            "href",
+            "http",
+            "url(",
+            "WebSocket",
+            "Storage",
+            "cookie",
+            "setTimeout",
+            "</",
+        ] {
+            assert!(!SCRIPT.contains(bad), "{bad}");
+        }
+        // The backtest page has no actor marks: no script.
+        let b = crate::backtest_to_html(&super::tests_support::backtest_sample());
+        assert!(!b.contains("<script"));
+    }
+
+    #[test]
+    fn the_page_reads_and_prints_without_the_script() {
+        let h = to_html(&sample());
+        // Every interactive mark carries its tooltip as an SVG title, which browsers show on
+        // hover without any script.
+        let marks = h.matches("<g class=\"mk\"").count();
+        assert!(marks >= 6, "{marks}");
+        for m in h.split("<g class=\"mk\"").skip(1) {
+            let head = m.split('>').next().unwrap_or_default();
+            assert!(!head.contains("tabindex"), "focus is the script's to add");
+            assert!(m
+                .split("</g>")
+                .next()
+                .unwrap_or_default()
+                .contains("<title>"));
+        }
+        // Hiding an actor is a screen-only rule; print shows every mark and no tooltip or hint.
+        assert!(h.contains("@media screen{svg .off{display:none}"));
+        let print = &h[h.find("@media print").expect("print")..];
+        assert!(print.contains(".js .js-only,#tip{display:none}"));
+        // The hint about clicking and hovering shows only when the script runs.
+        assert!(h.contains("<p class=\"how js-only\">Click an actor in a legend"));
+        assert!(h.contains(".js-only{display:none}.js .js-only{display:block}"));
+    }
+
+    #[test]
+    fn every_actor_toggle_has_marks_to_toggle() {
+        let mut r = sample();
+        r.actors.push(ActorRow {
+            id: "b".into(),
+            name: "B".into(),
+            role: "party".into(),
+            capability: 1.0,
+            batna: Some(0.3),
+        });
+        let h = to_html(&r);
+        let toggles: Vec<&str> = h
+            .split("<span data-actor=\"")
+            .skip(1)
+            .filter_map(|x| x.split('"').next())
+            .collect();
+        assert!(
+            toggles.contains(&"a") && toggles.contains(&"b"),
+            "{toggles:?}"
+        );
+        for a in toggles {
+            // In the position chart (dot and name) and the plane (offers).
+            let marks = h
+                .matches(&format!("<g class=\"mk\" data-actor=\"{a}\">"))
+                .count();
+            assert!(marks >= 2, "{a}: {marks}");
+            assert!(h.contains(&format!("<tspan data-actor=\"{a}\">{a}</tspan>")));
+        }
+        // A dot's tooltip: where the actor stands here, then on every issue.
+        assert!(h.contains("<title>B (b) on X: 8, salience 0.9\nIts position on every issue (salience):\nX: 8 (0.9)</title>"));
+    }
+
+    /// A plane whose first party repeats one offer four times, as a hard-liner does.
+    fn hardliner_plane() -> Plane {
+        let pkg = |v: &str| vec![("Issue <1>".to_string(), v.to_string())];
+        let offer =
+            |side: u8, by: &str, round: u32, u: (Option<f64>, Option<f64>), v: &str| PlaneOffer {
+                side,
+                by: by.into(),
+                round,
+                utilities: u,
+                package: pkg(v),
+            };
+        Plane {
+            parties: ("a".into(), "b".into()),
+            outcomes: vec![(0.2, 0.8), (0.6, 0.6)],
+            crossing: vec![(None, Some(0.7)), (Some(0.9), None)],
+            space: 40,
+            frontier: vec![(0.2, 0.8), (0.6, 0.6)],
+            batnas: (0.3, 0.3),
+            offers: vec![
+                offer(0, "a", 1, (Some(1.0), None), "all for a"),
+                offer(1, "b", 2, (Some(0.2), Some(0.8)), "most for b"),
+                offer(0, "a", 3, (Some(1.0), None), "all for a"),
+                offer(2, "m", 3, (Some(0.6), Some(0.6)), "split"),
+                offer(2, "m", 3, (Some(0.6), Some(0.6)), "split"),
+                offer(1, "b", 4, (Some(0.6), Some(0.6)), "split"),
+                offer(0, "a", 5, (Some(1.0), None), "all for a"),
+                offer(0, "a", 7, (Some(1.0), None), "all for a"),
+            ],
+            agreement: Some((0.6, 0.6)),
+            agreement_package: pkg("split"),
+            note: "shuttle protocol".into(),
+            ..Plane::default()
+        }
+    }
+
+    #[test]
+    fn repeated_offers_are_one_mark_with_their_rounds() {
+        let mut r = sample();
+        r.actors.push(ActorRow {
+            id: "m".into(),
+            name: "Med".into(),
+            role: "mediator".into(),
+            capability: 1.0,
+            batna: None,
+        });
+        r.plane = Some(hardliner_plane());
+        let svg = charts::plane(r.plane.as_ref().expect("plane"), &r.actors);
+        // One mark for a's one package, two for b's, one for the mediator's.
+        assert_eq!(svg.matches("<g class=\"mk\" data-actor=\"a\">").count(), 1);
+        assert_eq!(svg.matches("<g class=\"mk\" data-actor=\"b\">").count(), 2);
+        assert_eq!(svg.matches("<g class=\"mk\" data-actor=\"m\">").count(), 1);
+        // Labelled with its rounds, in a's colour; the tooltip says them in words.
+        let blue = charts::css(charts::actor_colour(0));
+        assert!(
+            svg.contains(&format!("fill=\"{blue}\">1–7 (4×)</text>")),
+            "{svg}"
+        );
+        assert!(svg.contains("<title>Offer by A in rounds 1, 3, 5 and 7 (4 times)\nWorth 1.00 to A; crosses a red line of b\nIssue &lt;1&gt;: all for a</title>"));
+        // The mediator's proposal to both parties in round 3 is one proposal.
+        assert!(svg.contains("<title>Proposal by Med in round 3\n"));
+        assert!(svg.contains("<title>The agreement of the run\nWorth 0.60 to A; 0.60 to b\nIssue &lt;1&gt;: split</title>"));
+        // Each side's offers joined in round order.
+        assert_eq!(svg.matches("<polyline points=").count(), 3);
+        // The strips of red-line crossings, named on the axes.
+        assert_eq!(svg.matches(">red line</text>").count(), 2);
+        // The legend lists each side's offers, as toggles.
+        let h = to_html(&r);
+        assert!(h.contains("<span data-actor=\"a\"><span class=\"mk g\" style=\"color:#1f77b4\">▲</span>offers by A: 4 in all, 1 different package</span>"));
+        assert!(h.contains(">▼</span>offers by b: 2 in all, 2 different packages</span>"));
+        assert!(h.contains(
+            ">◆</span>proposals by Med (mediator): 2 in all, 1 different package</span>"
+        ));
+        // The caption says what is drawn.
+        assert!(h.contains("Grey dots are the possible packages (a sample of 4 of the 40 packages; packages that would land on the same spot share a dot)"));
+        assert!(h.contains("50.0% of the sampled packages cross a red line"));
+        assert!(h.contains(
+            "(▲ A, ▼ b, ◆ Med, the mediator); the numbers beside a mark are the protocol rounds"
+        ));
+    }
+
+    #[test]
+    fn a_long_run_numbers_only_each_sides_first_and_last_offer() {
+        let mut p = hardliner_plane();
+        p.offers = (1..=40u32)
+            .map(|k| PlaneOffer {
+                side: (k % 2) as u8,
+                by: if k % 2 == 0 { "a" } else { "b" }.into(),
+                round: k,
+                utilities: (Some(k as f64 / 40.0), Some(1.0 - k as f64 / 40.0)),
+                package: vec![("I".into(), format!("v{k}"))],
+            })
+            .collect();
+        let r = ReportInput {
+            plane: Some(p),
+            ..sample()
+        };
+        let svg = charts::plane(r.plane.as_ref().expect("plane"), &r.actors);
+        // 40 marks, 4 round labels (2, 40 for a; 1, 39 for b).
+        assert_eq!(svg.matches("<g class=\"mk\" data-actor=").count(), 40);
+        for k in ["1", "2", "39", "40"] {
+            assert!(svg.contains(&format!("\">{k}</text>")), "{k}");
+        }
+        assert!(!svg.contains("\">20</text>"));
+        assert!(
+            to_html(&r).contains("the numbers beside each side's first and last different offers")
+        );
+    }
+
+    #[test]
+    fn rounds_read_short_on_the_chart() {
+        assert_eq!(charts::rounds_text(&[9]), "9");
+        assert_eq!(charts::rounds_text(&[1, 3]), "1, 3");
+        assert_eq!(charts::rounds_text(&[1, 3, 5]), "1, 3, 5");
+        assert_eq!(charts::rounds_text(&[2, 4, 6, 8]), "2–8 (4×)");
+        assert_eq!(charts::rounds_text(&[0, 0]), "", "unknown rounds: no label");
+    }
+
+    #[test]
+    fn a_plane_without_offers_draws_its_trace() {
+        // The sample gives the bare trace: each offer still a mark, with no rounds to tell.
+        let s = sample();
+        let svg = charts::plane(s.plane.as_ref().expect("plane"), &s.actors);
+        assert_eq!(svg.matches("<g class=\"mk\"").count(), 3 + 3);
+        assert!(!svg.contains("red line"), "nothing crosses one");
+        let h = to_html(&s);
+        assert!(h.contains("a thin line joins each side's offers in the order they were made"));
     }
 
     #[test]
@@ -1278,7 +1697,7 @@ mod tests {
         let s = sample();
         insta::assert_snapshot!(
             "plane",
-            outline(&charts::plane(s.plane.as_ref().expect("plane")))
+            outline(&charts::plane(s.plane.as_ref().expect("plane"), &s.actors))
         );
         insta::assert_snapshot!(
             "outcomes",
@@ -1290,7 +1709,9 @@ mod tests {
         );
         insta::assert_snapshot!(
             "positions",
-            outline(&charts::positions(&s.issues[0], &["a".to_string()]))
+            outline(&charts::positions(&s.issues[0], &s.actors, &|_| {
+                String::new()
+            }))
         );
         insta::assert_snapshot!(
             "by_round",
@@ -1409,7 +1830,7 @@ mod tests {
     fn charts_draw_no_minor_gridlines() {
         let s = sample();
         // A 0–10 axis with minor lines had hundreds of them; major ones only now.
-        let svg = charts::positions(&s.issues[0], &["a".to_string(), "b".to_string()]);
+        let svg = charts::positions(&s.issues[0], &s.actors, &|_| String::new());
         assert!(
             svg.matches("<line").count() + svg.matches("<polyline").count() < 60,
             "{}",
@@ -1453,15 +1874,22 @@ mod tests {
 
     #[test]
     fn actors_keep_their_colour_and_every_chart_has_a_legend() {
-        let s = sample();
-        let ids = ["a".to_string(), "b".to_string()];
+        let mut s = sample();
+        s.actors.push(ActorRow {
+            id: "b".into(),
+            name: "B".into(),
+            role: "party".into(),
+            capability: 1.0,
+            batna: None,
+        });
+        let ids = s.actors.clone();
         let mut moved = s.issues[0].clone();
         moved.stances.reverse();
         let blue = charts::css(charts::actor_colour(0)).to_uppercase();
         let red = charts::css(charts::actor_colour(1)).to_uppercase();
         for svg in [
-            charts::positions(&s.issues[0], &ids),
-            charts::positions(&moved, &ids),
+            charts::positions(&s.issues[0], &ids, &|_| String::new()),
+            charts::positions(&moved, &ids, &|_| String::new()),
         ] {
             let up = svg.to_uppercase();
             assert!(up.contains(&blue) && up.contains(&red));

@@ -1,5 +1,12 @@
-//! Reports: one self-contained HTML page (inline SVG charts drawn with plotters, inline CSS, no
-//! scripts, no network) and a Markdown summary, from plain result records.
+//! Reports: one self-contained HTML page (inline SVG charts drawn with plotters, inline CSS,
+//! one small inline script that only enhances the page, no network) and a Markdown summary,
+//! from plain result records.
+//!
+//! The page reads fully without its script and prints the same with or without it: every
+//! chart mark that has more to say carries it as an SVG `<title>` (a tooltip on hover in any
+//! browser); the script (`report.js`) makes actor legend entries toggles that hide and show
+//! that actor's marks in every chart, and shows a mark's title as a tooltip on hover and on
+//! keyboard focus. See docs/report.md.
 //!
 //! The input, [`ReportInput`], is this crate's own set of plain structs: every section is
 //! optional, so a report renders whatever the caller computed. This crate knows nothing about
@@ -157,7 +164,7 @@ pub struct Forecasts {
 }
 
 /// The two-party utility plane.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Plane {
     /// Party ids (x axis, y axis).
     pub parties: (String, String),
@@ -177,6 +184,39 @@ pub struct Plane {
     pub agreement: Option<(f64, f64)>,
     /// A line describing the protocol run.
     pub note: String,
+    /// Every offer and proposal of the run in order, with who made it, when, and its package
+    /// (empty: the plane draws `trace`, without rounds or packages).
+    pub offers: Vec<PlaneOffer>,
+    /// A sample of the packages that cross a red line of one party or both, drawn beside
+    /// `outcomes`: the utility to each party, `None` where the package crosses that party's
+    /// red lines (it is then unacceptable to it whatever else it holds).
+    pub crossing: Vec<(Option<f64>, Option<f64>)>,
+    /// Number of packages in the outcome space that `outcomes` and `crossing` sample (0: not
+    /// given).
+    pub space: u64,
+    /// The Nash point's package, issue by issue: (issue name, value) (empty: not given).
+    pub nash_package: Vec<(String, String)>,
+    /// The Kalai–Smorodinsky point's package, issue by issue (empty: not given).
+    pub ks_package: Vec<(String, String)>,
+    /// The agreement's package, issue by issue (empty: not given or no agreement).
+    pub agreement_package: Vec<(String, String)>,
+}
+
+/// One offer or mediator proposal in the bargaining plane.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PlaneOffer {
+    /// Who made it: 0 for the party on the x axis, 1 for the party on the y axis, 2 for the
+    /// mediator.
+    pub side: u8,
+    /// The id of the actor who made it.
+    pub by: String,
+    /// Protocol round in which it was made, counted from 1.
+    pub round: u32,
+    /// Its utility to the x party and to the y party; `None` where the package crosses that
+    /// party's red lines.
+    pub utilities: (Option<f64>, Option<f64>),
+    /// The package, issue by issue: (issue name, value as text).
+    pub package: Vec<(String, String)>,
 }
 
 /// Outcome-class probabilities.

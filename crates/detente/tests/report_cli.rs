@@ -6,14 +6,34 @@ mod common;
 
 use common::{copy_cases, detente};
 
-/// Nothing on the page is fetched: no scripts, no links, no external resources. The SVG
+/// Nothing on the page is fetched: no links, no external resources, at most one script and
+/// that one inline (the report's own: actor toggles and tooltips), loading nothing. The SVG
 /// namespace is a name, not a resource.
 fn assert_self_contained(html: &str) {
     let h = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
     // In-page links (the summary's link to the calibration caveat) load nothing.
     let h = h.replace("<a href=\"#", "<a ");
+    assert!(h.matches("<script").count() <= 1, "one script at most");
+    assert_eq!(
+        h.matches("<script").count(),
+        h.matches("<script>").count(),
+        "inline"
+    );
+    if let Some((_, rest)) = h.split_once("<script>") {
+        let script = rest.split("</script>").next().unwrap_or_default();
+        for bad in [
+            "fetch",
+            "XMLHttpRequest",
+            "import",
+            "eval",
+            "innerHTML",
+            "http",
+        ] {
+            assert!(!script.contains(bad), "the script uses {bad}");
+        }
+    }
     for bad in [
-        "<script", "<link", "<img", "<iframe", "src=", "href=", "url(", "@import",
+        "<link", "<img", "<iframe", "src=", "href=", "url(", "@import",
     ] {
         assert!(!h.contains(bad), "found {bad}");
     }
@@ -52,6 +72,33 @@ fn the_scenario_report_shows_rounds_causes_and_calibrated_odds() {
     assert!(!text.contains("escalation:usa"));
     // outcomes, round by round, causes, positions (8 issues), trajectories, plane
     assert!(text.matches("<svg").count() >= 12);
+    // The bargaining space: both parties' offers and the mediator's proposals, each different
+    // package once with the rounds it was made in, its package issue by issue, and the offers
+    // that cross the other side's red lines drawn too.
+    for side in [
+        ">offers by Iran: ",
+        ">offers by United States: ",
+        ">proposals by Oman (mediator): ",
+    ] {
+        assert!(text.contains(side), "{side}");
+    }
+    let offers: Vec<&str> = text
+        .split("<title>Offer by ")
+        .skip(1)
+        .map(|t| t.split("</title>").next().unwrap_or_default())
+        .collect();
+    assert!(
+        offers.iter().any(|t| t.contains(" in rounds ")),
+        "a repeated offer"
+    );
+    assert!(offers.iter().all(|t| t.contains("\nEnrichment level: ")));
+    assert!(
+        offers.iter().any(|t| t.contains("% U-235")),
+        "with the unit"
+    );
+    assert!(offers
+        .iter()
+        .any(|t| t.contains("crosses a red line of United States")));
 
     let md = dir.path().join("r.md");
     detente()

@@ -125,8 +125,12 @@ fn report_writes_html_and_markdown_and_never_overwrites() {
         .assert()
         .success();
     let text = std::fs::read_to_string(&html).expect("read");
+    // One inline script at the end of the page (actor toggles and tooltips), nothing loaded.
     assert!(
-        text.starts_with("<!DOCTYPE html>") && text.contains("<svg") && !text.contains("<script")
+        text.starts_with("<!DOCTYPE html>")
+            && text.contains("<svg")
+            && text.matches("<script").count() == 1
+            && text.ends_with("</script>\n</body></html>\n")
     );
     // both dynamic models' trajectories, issue by issue
     for model in ["bdm", "smp"] {
