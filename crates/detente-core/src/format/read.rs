@@ -388,7 +388,7 @@ impl<'a> Decoder<'a> {
             self.err(
                 v.span(),
                 field,
-                format!("expected a finite number, found {x}"),
+                format!("expected a finite number, found {}", crate::format_input(x)),
             );
             return None;
         }
@@ -571,16 +571,31 @@ impl<'a> Decoder<'a> {
         };
         match dist {
             Dist::Uniform { low, high } if low > high => {
-                return bad(self, &format!("low {low} is above high {high}"))
+                return bad(
+                    self,
+                    &format!(
+                        "low {} is above high {}",
+                        crate::format_input(low),
+                        crate::format_input(high)
+                    ),
+                )
             }
             Dist::Triangular { low, mode, high } if !(low <= mode && mode <= high) => {
                 return bad(
                     self,
-                    &format!("expected low ≤ mode ≤ high, found {low}, {mode}, {high}"),
+                    &format!(
+                        "expected low ≤ mode ≤ high, found {}, {}, {}",
+                        crate::format_input(low),
+                        crate::format_input(mode),
+                        crate::format_input(high)
+                    ),
                 )
             }
             Dist::Normal { sd, .. } if sd <= 0.0 => {
-                return bad(self, &format!("sd must be > 0, found {sd}"))
+                return bad(
+                    self,
+                    &format!("sd must be > 0, found {}", crate::format_input(sd)),
+                )
             }
             _ => {}
         }

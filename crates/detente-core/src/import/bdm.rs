@@ -211,7 +211,11 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<(BdmTable, Problems), LoadError
                         Problem::error(
                             file,
                             COLUMNS[k].0,
-                            format!("{} is {v}; expected a finite number", COLUMNS[k].0),
+                            format!(
+                                "{} is {}; expected a finite number",
+                                COLUMNS[k].0,
+                                crate::format_input(v)
+                            ),
                         )
                         .at(line, field_column(&lines, line, index[k])),
                     );
@@ -237,7 +241,10 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<(BdmTable, Problems), LoadError
                     Problem::error(
                         file,
                         "capability",
-                        format!("capability of `{actor}` is {c}; expected > 0"),
+                        format!(
+                            "capability of `{actor}` is {}; expected > 0",
+                            crate::format_input(c)
+                        ),
                     )
                     .at(line, field_column(&lines, line, index[1])),
                 );
@@ -249,7 +256,10 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<(BdmTable, Problems), LoadError
                     Problem::error(
                         file,
                         "salience",
-                        format!("salience of `{actor}` is {s}; expected a number in [0, 1]"),
+                        format!(
+                            "salience of `{actor}` is {}; expected a number in [0, 1]",
+                            crate::format_input(s)
+                        ),
                     )
                     .at(line, field_column(&lines, line, index[3])),
                 );

@@ -831,7 +831,10 @@ pub fn parse_profile(
                             ctx.warning(
                                 item.pos,
                                 &format!("{ifield}.evaluation"),
-                                format!("negative evaluation {e} for `{value}`"),
+                                format!(
+                                    "negative evaluation {} for `{value}`",
+                                    crate::format_input(e)
+                                ),
                             );
                         }
                         evals[v] = Some(e);
@@ -889,7 +892,10 @@ pub fn parse_profile(
             ctx.error(
                 r.pos,
                 "reservation.value",
-                format!("reservation value {v} is outside [0, 1]; it is a utility, like the evaluations once normalised"),
+                format!(
+                    "reservation value {} is outside [0, 1]; it is a utility, like the evaluations once normalised",
+                    crate::format_input(v)
+                ),
             );
         }
     }

@@ -207,7 +207,12 @@ pub fn parse_csv(bytes: &[u8], file: &str) -> Result<KtabScenario, LoadError> {
                         line,
                         f[k].0,
                         what,
-                        format!("{what} is {v}; expected a number in [{lo}, {hi}]"),
+                        format!(
+                            "{what} is {}; expected a number in [{}, {}]",
+                            crate::format_input(v),
+                            crate::format_input(lo),
+                            crate::format_input(hi)
+                        ),
                     );
                     None
                 }
