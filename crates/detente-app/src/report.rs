@@ -423,6 +423,18 @@ fn delta_ci(p_low: f64, p_high: f64, n: usize) -> Option<(f64, f64)> {
     Some((d - 1.96 * se, d + 1.96 * se))
 }
 
+/// The offers and mediator proposals of a session's trace, in order.
+fn offers(
+    res: &detente_negotiate::scenario::RunResult,
+) -> impl Iterator<Item = &detente_negotiate::protocol::Message> {
+    res.session.trace.iter().filter(|m| {
+        matches!(
+            m.kind,
+            detente_negotiate::protocol::Kind::Offer | detente_negotiate::protocol::Kind::Proposal
+        )
+    })
+}
+
 /// The plane's detail for its marks and tooltips (issue 15): each offer with who made it, its
 /// round and its package; the sampled packages that cross a red line (which `outcomes`
 /// leaves out); the size of the space; the packages behind Nash, KS and the agreement.
@@ -461,17 +473,7 @@ fn plane_detail(
         .filter(|&k| !(cols[0][k].is_finite() && cols[1][k].is_finite()))
         .map(|k| (finite(cols[0][k]), finite(cols[1][k])))
         .collect();
-    plane.offers = res
-        .session
-        .trace
-        .iter()
-        .filter(|m| {
-            matches!(
-                m.kind,
-                detente_negotiate::protocol::Kind::Offer
-                    | detente_negotiate::protocol::Kind::Proposal
-            )
-        })
+    plane.offers = offers(res)
         .filter_map(|m| {
             let o = m.outcome?;
             let (side, by) = match m.from {
@@ -631,17 +633,7 @@ pub fn build(
                     p.domain.utilities[1].eval(&p.domain.space, o),
                 )
             };
-            let trace = res
-                .session
-                .trace
-                .iter()
-                .filter(|m| {
-                    matches!(
-                        m.kind,
-                        detente_negotiate::protocol::Kind::Offer
-                            | detente_negotiate::protocol::Kind::Proposal
-                    )
-                })
+            let trace = offers(&res)
                 .filter_map(|m| {
                     let who = match m.from {
                         Who::Party(k) => k.min(1) as u8,
