@@ -903,6 +903,11 @@ fn backtest_json(
         detente_backtest::backtest(&cases, &cfg, tick)
     })?
     .map_err(|e| bt_err(py, e))?;
+    Ok(to_text(&backtest_doc(&b)))
+}
+
+/// The `backtest --json` document of `b`.
+fn backtest_doc(b: &detente_backtest::Backtest) -> Value {
     let classes =
         |p: &[f64; 4]| json!({"deal": p[0], "interim": p[1], "stalemate": p[2], "breakdown": p[3]});
     let cases: Vec<Value> = b
@@ -920,7 +925,7 @@ fn backtest_json(
         })
         .collect();
     let s = &b.summary;
-    Ok(to_text(&json!({
+    json!({
         "cases": cases,
         "summary": {
             "cases": s.cases,
@@ -932,7 +937,7 @@ fn backtest_json(
             "murphy": s.murphy,
             "issue_errors": s.issue_errors.iter().map(|(m, e, n)| (m.clone(), json!({"mean_error_pct": e, "n": n}))).collect::<Map<String, Value>>(),
         }
-    })))
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -952,8 +957,11 @@ fn _detente(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(backtest_json, m)?)?;
     m.add_function(wrap_pyfunction!(report_file, m)?)?;
     m.add("MODELS", MODELS.to_vec())?;
+    distributed::register(m)?;
     Ok(())
 }
+
+mod distributed;
 
 mod report;
 use report::report_file;
