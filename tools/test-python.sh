@@ -2,7 +2,8 @@
 # Builds the Python package (crates/detente-py) into a virtualenv and runs its tests.
 #
 # Needs only a Rust toolchain, Python >= 3.9 with venv and pip, and access to PyPI. Creates the
-# venv if missing, installs maturin, pytest, pandas, matplotlib, nbclient and ipykernel, builds
+# venv if missing, installs maturin, pytest, pandas, matplotlib, nbclient, ipykernel and Ray
+# (the `ray` extra, for detente.distributed and its tests on a local cluster), builds
 # the extension in release mode (`maturin develop`), builds the `detente` CLI the tests compare
 # against, and runs pytest (including the quickstart notebook).
 #
@@ -23,7 +24,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 echo "== installing test tools into $VENV"
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check \
-  "maturin>=1.5,<2" pytest pandas matplotlib nbclient nbformat ipykernel
+  "maturin>=1.5,<2" pytest pandas matplotlib nbclient nbformat ipykernel "ray>=2.10,<3"
 
 echo "== building the extension (maturin develop --release)"
 (

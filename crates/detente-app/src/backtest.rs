@@ -46,6 +46,20 @@ pub fn run(
     )??)
 }
 
+/// Scores one case ([`Phase::Backtest`]: one tick), for a backtest made in parts whose scores
+/// are summarised, in folder order, with `detente_backtest::summarise`.
+pub fn score_case(
+    case: &detente_backtest::Case,
+    cfg: &BacktestConfig,
+    progress: &dyn Progress,
+) -> Result<detente_backtest::CaseScore, AppError> {
+    Ok(phase(progress, Phase::Backtest, 1, |tick| {
+        let score = detente_backtest::score_case(case, cfg);
+        tick();
+        score
+    })??)
+}
+
 /// The `backtest --json` document of the cases in `dir`.
 pub fn document(
     dir: &Path,

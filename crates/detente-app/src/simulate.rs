@@ -65,6 +65,21 @@ pub fn simulate(
     })??)
 }
 
+/// Runs `range` of the simulation `cfg` describes as one chunk ([`Phase::Simulate`]: one tick
+/// per run), for a simulation made in parts (other processes or machines) and reduced with
+/// `detente_sim::reduce` into the very result of [`simulate`].
+pub fn chunk(
+    s: &Scenario,
+    cfg: &SimConfig,
+    range: std::ops::Range<u64>,
+    progress: &dyn Progress,
+) -> Result<detente_sim::Chunk, AppError> {
+    let len = range.end.saturating_sub(range.start);
+    Ok(phase(progress, Phase::Simulate, len, |tick| {
+        detente_sim::simulate_chunk(s, cfg, range, tick)
+    })??)
+}
+
 /// A simulation, and the what-if variant it is compared with.
 #[derive(Debug, Clone)]
 pub struct Simulation {

@@ -90,8 +90,8 @@ pub use outcome::{
     check_date, parse_outcome, parse_outcome_bytes, Class4, IssueOutcome, Outcome, Status,
 };
 pub use run::{
-    backtest, calibrate, grid, load_cases, params_for, Backtest, BacktestConfig, Case, CaseScore,
-    ParamsUsed, Summary,
+    backtest, calibrate, grid, load_cases, params_for, score_case, summarise, Backtest,
+    BacktestConfig, Case, CaseScore, ParamsUsed, Summary,
 };
 
 use detente_core::{Issue, LoadError};

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::cases::{discover, load_outcome};
 use crate::metrics::{bootstrap_mean_ci, brier, log_score, murphy, reliability, Bin, Murphy};
-use crate::outcome::{Outcome, Status};
+use crate::outcome::{Class4, Outcome, Status};
 use crate::{base_rate, issue_baselines, issue_error_pct, loo_select, status_quo, uniform};
 use crate::{fit_all, BacktestError};
 
@@ -251,112 +251,136 @@ fn forecasts(s: &Scenario) -> Vec<(String, Vec<f64>)> {
         .collect()
 }
 
-/// Runs the backtest; `progress` is called once per finished case.
+/// Scores every case (simulating it with parameters never fitted on it, and forecasting its
+/// issues with every model) and summarises the scores. `progress` is called once per case.
 pub fn backtest(
     cases: &[Case],
     cfg: &BacktestConfig,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Backtest, BacktestError> {
-    let mut out = Vec::new();
-    let mut preds = Vec::new();
-    let mut raw = Vec::new();
-    let mut actuals = Vec::new();
-    let mut issue_err: Vec<(String, f64, usize)> = Vec::new();
+    let mut scores = Vec::with_capacity(cases.len());
     for case in cases {
-        let outcome = case
-            .outcome
-            .as_ref()
-            .ok_or_else(|| BacktestError::MissingOutcome {
-                dir: case.id.clone(),
-                ids: vec![case.id.clone()],
-            })?;
-        let (params, used) = params_for(&cfg.calibration, case);
-        let (shares, sim_values) = predict_with_issues(&case.scenario, &params, cfg)
-            .map_err(|e| BacktestError::Simulation(case.id.clone(), e))?;
-        let p = params.calibrate(shares);
-        let actual = outcome.class.index();
-        let models = forecasts(&case.scenario);
-        let mut issues = Vec::new();
-        for io in &outcome.issues {
-            let is = &case.scenario.issues[io.issue];
-            let actual_v = io.value.filter(|_| io.status == Status::Settled);
-            let (sq, mid) = issue_baselines(&case.scenario, io.issue);
-            let mut predictions = Vec::new();
-            let mut push = |name: &str, x: f64| {
-                let err = actual_v.map(|a| issue_error_pct(is, x, a));
-                if let Some(e) = err {
-                    match issue_err.iter_mut().find(|(n, _, _)| n == name) {
-                        Some(t) => {
-                            t.1 += e;
-                            t.2 += 1;
-                        }
-                        None => issue_err.push((name.to_string(), e, 1)),
-                    }
-                }
-                predictions.push((name.to_string(), x, err));
-            };
-            if let Some(x) = sim_values[io.issue] {
-                push("simulation", x);
-            }
-            for (m, xs) in &models {
-                if let Some(&x) = xs.get(io.issue) {
-                    push(m, x);
-                }
-            }
-            push("status_quo", sq);
-            push("midpoint", mid);
-            issues.push(IssueScore {
-                id: is.id.clone(),
-                status: io.status.as_str().to_string(),
-                actual: actual_v,
-                predictions,
-            });
-        }
-        out.push(CaseScore {
-            id: case.id.clone(),
-            p,
-            shares,
-            actual: outcome.class.as_str().to_string(),
-            brier: brier(&p, actual),
-            log_score: log_score(&p, actual),
-            params: used,
-            issues,
-        });
-        preds.push(p);
-        raw.push(shares);
-        actuals.push(actual);
+        scores.push(score_case(case, cfg)?);
         progress();
+    }
+    summarise(scores, cfg.seed)
+}
+
+/// Scores one case: its calibrated and raw class probabilities against what happened, and
+/// each predictor's error on each issue. A case's score depends on no other case, so cases
+/// can be scored apart (other processes or machines) and summarised together.
+pub fn score_case(case: &Case, cfg: &BacktestConfig) -> Result<CaseScore, BacktestError> {
+    let outcome = case
+        .outcome
+        .as_ref()
+        .ok_or_else(|| BacktestError::MissingOutcome {
+            dir: case.id.clone(),
+            ids: vec![case.id.clone()],
+        })?;
+    let (params, used) = params_for(&cfg.calibration, case);
+    let (shares, sim_values) = predict_with_issues(&case.scenario, &params, cfg)
+        .map_err(|e| BacktestError::Simulation(case.id.clone(), e))?;
+    let p = params.calibrate(shares);
+    let actual = outcome.class.index();
+    let models = forecasts(&case.scenario);
+    let mut issues = Vec::new();
+    for io in &outcome.issues {
+        let is = &case.scenario.issues[io.issue];
+        let actual_v = io.value.filter(|_| io.status == Status::Settled);
+        let (sq, mid) = issue_baselines(&case.scenario, io.issue);
+        let mut predictions = Vec::new();
+        let mut push = |name: &str, x: f64| {
+            let err = actual_v.map(|a| issue_error_pct(is, x, a));
+            predictions.push((name.to_string(), x, err));
+        };
+        if let Some(x) = sim_values[io.issue] {
+            push("simulation", x);
+        }
+        for (m, xs) in &models {
+            if let Some(&x) = xs.get(io.issue) {
+                push(m, x);
+            }
+        }
+        push("status_quo", sq);
+        push("midpoint", mid);
+        issues.push(IssueScore {
+            id: is.id.clone(),
+            status: io.status.as_str().to_string(),
+            actual: actual_v,
+            predictions,
+        });
+    }
+    Ok(CaseScore {
+        id: case.id.clone(),
+        p,
+        shares,
+        actual: outcome.class.as_str().to_string(),
+        brier: brier(&p, actual),
+        log_score: log_score(&p, actual),
+        params: used,
+        issues,
+    })
+}
+
+/// The backtest of scored cases (in folder order): scores of detente, its raw shares and the
+/// baselines with bootstrap intervals (resampled under `seed`), reliability, Murphy's
+/// decomposition and the mean issue error per predictor. Fails on a score whose actual class
+/// is not one of the four.
+pub fn summarise(cases: Vec<CaseScore>, seed: u64) -> Result<Backtest, BacktestError> {
+    let actuals = cases
+        .iter()
+        .map(|c| {
+            Class4::from_name(&c.actual)
+                .map(|a| a.index())
+                .ok_or_else(|| {
+                    BacktestError::Simulation(c.id.clone(), format!("unknown class `{}`", c.actual))
+                })
+        })
+        .collect::<Result<Vec<usize>, _>>()?;
+    let mut issue_err: Vec<(String, f64, usize)> = Vec::new();
+    for (name, e) in cases
+        .iter()
+        .flat_map(|c| &c.issues)
+        .flat_map(|i| &i.predictions)
+        .filter_map(|(name, _, err)| err.map(|e| (name, e)))
+    {
+        match issue_err.iter_mut().find(|(n, _, _)| n == name) {
+            Some(t) => {
+                t.1 += e;
+                t.2 += 1;
+            }
+            None => issue_err.push((name.clone(), e, 1)),
+        }
     }
     for t in &mut issue_err {
         t.1 /= t.2.max(1) as f64;
     }
     let n = cases.len();
+    let preds: Vec<[f64; 4]> = cases.iter().map(|c| c.p).collect();
+    let raw: Vec<[f64; 4]> = cases.iter().map(|c| c.shares).collect();
     let pairs: Vec<([f64; 4], usize)> =
         preds.iter().copied().zip(actuals.iter().copied()).collect();
     let base: Vec<[f64; 4]> = (0..n).map(|k| base_rate(&actuals, k)).collect();
     let summary = Summary {
         cases: n,
-        detente: scores(&preds, &actuals, cfg.seed),
-        detente_raw: scores(&raw, &actuals, cfg.seed),
+        detente: scores(&preds, &actuals, seed),
+        detente_raw: scores(&raw, &actuals, seed),
         baselines: vec![
             (
                 "uniform".into(),
-                scores(&vec![uniform(); n], &actuals, cfg.seed),
+                scores(&vec![uniform(); n], &actuals, seed),
             ),
-            ("base_rate".into(), scores(&base, &actuals, cfg.seed)),
+            ("base_rate".into(), scores(&base, &actuals, seed)),
             (
                 "status_quo".into(),
-                scores(&vec![status_quo(); n], &actuals, cfg.seed),
+                scores(&vec![status_quo(); n], &actuals, seed),
             ),
         ],
         reliability: reliability(&pairs, 5),
         murphy: murphy(&pairs, 5),
         issue_errors: issue_err,
     };
-    Ok(Backtest {
-        cases: out,
-        summary,
-    })
+    Ok(Backtest { cases, summary })
 }
 
 /// The dynamics part of the calibration grid (pace, hazard, spoil, resolve): geometric steps

@@ -470,8 +470,11 @@ fn _detente(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(backtest_json, m)?)?;
     m.add_function(wrap_pyfunction!(report_file, m)?)?;
     m.add("MODELS", detente_app::forecast::MODELS.to_vec())?;
+    distributed::register(m)?;
     Ok(())
 }
+
+mod distributed;
 
 mod report;
 use report::report_file;

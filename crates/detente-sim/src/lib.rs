@@ -7,8 +7,13 @@
 //! stakeholder pressure, domestic ratification and each negotiator's own sense of time.
 //! Runs are independent and seeded from (seed, run index), so results are bit-identical
 //! whatever the thread count. Definitions: `docs/outcomes.md`.
+//!
+//! A simulation can also be made in chunks of runs, apart (other processes or machines), and
+//! reduced into the same result bit for bit: [`simulate_chunk`], [`Chunk::to_bytes`] and
+//! [`reduce`] (module `chunk`).
 #![deny(missing_docs)]
 
+mod chunk;
 mod classify;
 mod draw;
 pub mod dynamics;
@@ -16,13 +21,14 @@ mod run;
 mod stats;
 mod whatif;
 
+pub use chunk::{fingerprint, reduce, simulate_chunk, simulate_range, Chunk};
 pub use classify::Class;
 pub use draw::{draw, param_paths};
 pub use dynamics::params::{Calibration, Params};
 pub use run::{run_one, RunRecord};
 pub use stats::{
-    sensitivity, simulate, wilson, ByRound, Factor, IssueStat, Outcome, Share, SimConfig,
-    SimResult, Tornado,
+    sensitivity, simulate, summarise, wilson, ByRound, Factor, IssueStat, Outcome, Share,
+    SimConfig, SimResult, Tornado,
 };
 pub use whatif::{apply_overlay, apply_sets};
 
@@ -43,6 +49,10 @@ pub enum SimError {
     /// which and what to change.
     #[error("{0}")]
     TooLarge(String),
+    /// Chunks of runs that cannot be made or reduced into this simulation (a range outside
+    /// it, a chunk made for another one, missing or overlapping runs, damaged bytes).
+    #[error("chunked simulation: {0}")]
+    Chunk(String),
     /// The thread pool could not be built.
     #[error("cannot start {0} threads")]
     Threads(usize),

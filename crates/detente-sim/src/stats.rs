@@ -226,8 +226,20 @@ fn runs(
     overrides: &HashMap<String, f64>,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Vec<RunRecord>, SimError> {
+    runs_in(s, cfg, 0..cfg.runs as u64, overrides, progress)
+}
+
+/// Runs futures `range` (in parallel, results in run order): run k is the same whichever range
+/// and thread count it is made in.
+pub(crate) fn runs_in(
+    s: &Scenario,
+    cfg: &SimConfig,
+    range: std::ops::Range<u64>,
+    overrides: &HashMap<String, f64>,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Vec<RunRecord>, SimError> {
     pool(cfg.threads)?.install(|| {
-        (0..cfg.runs as u64)
+        range
             .into_par_iter()
             .map(|i| {
                 let r = run_one(s, cfg.protocol, cfg.seed, i, overrides, &cfg.params);
@@ -238,7 +250,10 @@ fn runs(
     })
 }
 
-fn summarise(s: &Scenario, cfg: &SimConfig, records: &[RunRecord]) -> SimResult {
+/// The statistics of `records` (runs 0, 1, … in run order, as [`simulate`] makes them; see
+/// [`crate::reduce`] for records made in chunks). `cfg` gives the seed reported and the
+/// calibration; the number of runs is `records.len()`.
+pub fn summarise(s: &Scenario, cfg: &SimConfig, records: &[RunRecord]) -> SimResult {
     let n = records.len();
     let outcomes: Vec<(Class, Outcome)> = Class::ALL
         .iter()

@@ -11,6 +11,8 @@ attribute access to its top-level keys and ``to_pandas()`` (pandas is an optiona
     r.outcomes["deal"]["p"]
 
 Long computations release the GIL and can be interrupted with Ctrl-C (``KeyboardInterrupt``).
+The big jobs scale out on Ray with :mod:`detente.distributed` (``pip install 'detente[ray]'``),
+with the same results bit for bit.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from ._results import (
     Result,
     SensitivityResult,
     SimulationResult,
+    SweepResult,
 )
 
 __all__ = [
@@ -52,6 +55,8 @@ __all__ = [
     "BacktestResult",
     "AnalysisResult",
     "NegotiationResult",
+    "SweepResult",
+    "distributed",
 ]
 __version__ = "0.1.0"
 
@@ -276,3 +281,12 @@ def report(
 
 def _opt_path(p: Optional[PathLike]) -> Optional[str]:
     return None if p is None else os.fspath(p)
+
+
+def __getattr__(name: str):
+    # `detente.distributed` without importing it first; it needs Ray only when called.
+    if name == "distributed":
+        import importlib
+
+        return importlib.import_module(".distributed", __name__)
+    raise AttributeError(f"module 'detente' has no attribute {name!r}")

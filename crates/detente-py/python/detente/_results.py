@@ -226,3 +226,44 @@ class NegotiationResult(Result):
     def to_pandas(self, table: Optional[str] = "trace"):
         """DataFrame of the message trace (round, from, to, kind, then the outcome's issues)."""
         return super().to_pandas(table)
+
+
+class SweepResult(Result):
+    """The result of :func:`detente.distributed.sweep`: ``runs``, ``seed``, ``grid`` (each
+    ``--set`` path with the values tried) and ``points``, one per combination in order, each
+    ``{"set": {path: value, …}, "result": SimulationResult}`` (the ``detente simulate --json``
+    document of that variant)."""
+
+    def _tables(self):
+        pd = _pandas()
+        paths = list(self["grid"])
+        rows, issues = [], []
+        for pt in self["points"]:
+            r = pt["result"]
+            row = dict(pt["set"])
+            for c in CLASSES:
+                o = r["outcomes"][c]
+                row[f"p_{c}"] = o["p"]
+                row[f"ci_low_{c}"] = o["ci"][0]
+                row[f"ci_high_{c}"] = o["ci"][1]
+                row[f"calibrated_{c}"] = r["calibrated"][c]
+            row["mean_rounds"] = r["mean_rounds"]
+            row["runs_for_1pct"] = r["runs_for_1pct"]
+            rows.append(row)
+            for issue, st in r["issues"].items():
+                issues.append(
+                    {**pt["set"], "issue": issue, "n": st["n"], "mean": st["mean"], "p10": st["p10"], "p90": st["p90"]}
+                )
+        stats = [f"{k}_{c}" for c in CLASSES for k in ("p", "ci_low", "ci_high", "calibrated")]
+        points = pd.DataFrame(rows, columns=[*paths, *stats, "mean_rounds", "runs_for_1pct"])
+        if paths:
+            points = points.set_index(paths)
+        issues = pd.DataFrame(issues, columns=[*paths, "issue", "n", "mean", "p10", "p90"])
+        return {"points": points, "issues": issues}
+
+    def to_pandas(self, table: Optional[str] = None):
+        """DataFrames: ``points`` (one row per grid point, indexed by the grid's paths: for each
+        class ``p_*``, ``ci_low_*``, ``ci_high_*``, ``calibrated_*``, then ``mean_rounds`` and
+        ``runs_for_1pct``) and ``issues`` (long form: the point's values, the issue, the runs
+        that settled it ``n``, ``mean``, ``p10``, ``p90``); the one named ``table``, or both."""
+        return super().to_pandas(table)
