@@ -266,17 +266,21 @@ pub fn backtest(
     summarise(scores, cfg.seed)
 }
 
-/// Scores one case: its calibrated and raw class probabilities against what happened, and
-/// each predictor's error on each issue. A case's score depends on no other case, so cases
-/// can be scored apart (other processes or machines) and summarised together.
-pub fn score_case(case: &Case, cfg: &BacktestConfig) -> Result<CaseScore, BacktestError> {
-    let outcome = case
-        .outcome
+/// The case's outcome, which scoring and calibration need.
+fn outcome_of(case: &Case) -> Result<&Outcome, BacktestError> {
+    case.outcome
         .as_ref()
         .ok_or_else(|| BacktestError::MissingOutcome {
             dir: case.id.clone(),
             ids: vec![case.id.clone()],
-        })?;
+        })
+}
+
+/// Scores one case: its calibrated and raw class probabilities against what happened, and
+/// each predictor's error on each issue. A case's score depends on no other case, so cases
+/// can be scored apart (other processes or machines) and summarised together.
+pub fn score_case(case: &Case, cfg: &BacktestConfig) -> Result<CaseScore, BacktestError> {
+    let outcome = outcome_of(case)?;
     let (params, used) = params_for(&cfg.calibration, case);
     let (shares, sim_values) = predict_with_issues(&case.scenario, &params, cfg)
         .map_err(|e| BacktestError::Simulation(case.id.clone(), e))?;
@@ -432,13 +436,7 @@ pub fn calibrate(
     for v in dynamics_grid() {
         let params = Params::PRIOR.with_fitted([v[0], v[1], v[2], v[3], 0.0]);
         for (c, case) in cases.iter().enumerate() {
-            let outcome = case
-                .outcome
-                .as_ref()
-                .ok_or_else(|| BacktestError::MissingOutcome {
-                    dir: case.id.clone(),
-                    ids: vec![case.id.clone()],
-                })?;
+            let outcome = outcome_of(case)?;
             let shares = predict(&case.scenario, &params, &cfg)
                 .map_err(|e| BacktestError::Simulation(case.id.clone(), e))?;
             for s in SHRINK {
