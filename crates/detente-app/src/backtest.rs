@@ -33,9 +33,9 @@ pub fn run(
     }
     let cases = load_cases(dir)?;
     let cfg = BacktestConfig {
-        runs: opts.runs,
+        runs: crate::limits::runs("runs", opts.runs)?,
         seed: opts.seed,
-        threads: opts.threads,
+        threads: crate::limits::threads(opts.threads)?,
         calibration: crate::load::calibration(opts.params.as_deref())?,
     };
     Ok(phase(

@@ -33,6 +33,8 @@ pub fn run(
     if runs == 0 {
         return Err(AppError::NoRuns);
     }
+    crate::limits::runs("runs", runs)?;
+    crate::limits::threads(threads)?;
     let cases = load_cases(dir)?;
     if cases.len() < 3 {
         return Err(AppError::TooFewCases {

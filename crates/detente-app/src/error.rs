@@ -73,6 +73,9 @@ pub enum AppError {
         /// The name given.
         name: String,
     },
+    /// A job size past a documented limit (steps, rounds, runs, threads; docs/limits.md).
+    #[error("{0}")]
+    Limit(String),
     /// A simulation, sensitivity analysis or backtest was asked for zero runs.
     #[error("runs must be at least 1")]
     NoRuns,

@@ -18,6 +18,7 @@ pub mod backtest;
 pub mod calibrate;
 mod error;
 pub mod forecast;
+pub mod limits;
 pub mod load;
 pub mod negotiate;
 pub mod problem;

@@ -71,7 +71,10 @@ pub fn run(p: &Problem, opts: &NegotiateOptions) -> Result<Negotiation, AppError
         let k = check_strategy(p, party, name)?;
         names[k] = name.clone();
     }
-    let rounds = opts.rounds.unwrap_or(p.defaults.rounds).max(1);
+    let rounds = match opts.rounds {
+        Some(r) => crate::limits::rounds(u64::from(r))?,
+        None => p.defaults.rounds.max(1),
+    };
     let mut parties: Vec<Box<dyn Strategy>> = names
         .iter()
         .enumerate()

@@ -62,7 +62,7 @@ impl Problem {
     /// The problem of a scenario: continuous issues discretised into `steps` values.
     pub fn from_scenario(loaded: &Loaded, steps: usize) -> Result<Problem, AppError> {
         let s = &loaded.scenario;
-        let prob = ScenarioProblem::from_scenario(s, steps)?;
+        let prob = ScenarioProblem::from_scenario(s, crate::limits::steps(steps)?)?;
         let defaults = RunSpec::defaults_for(s, prob.domain.n_parties());
         let issue_ids: Vec<String> = prob
             .domain

@@ -676,7 +676,8 @@ pub fn build(
         }
     }
     // Simulation, sensitivity, what-if.
-    let runs = opts.runs;
+    let runs = crate::limits::runs("runs", opts.runs)?;
+    crate::limits::runs("sensitivity runs", opts.sensitivity_runs)?;
     if runs > 0 {
         let cfg = SimConfig {
             runs,
@@ -818,6 +819,7 @@ pub fn build_backtest(
     params: Option<&Path>,
     progress: &dyn Progress,
 ) -> Result<BacktestInput, AppError> {
+    crate::limits::runs("runs", runs)?;
     if runs == 0 {
         return Err(AppError::NoRuns);
     }

@@ -44,9 +44,9 @@ impl SimOptions {
             return Err(AppError::NoRuns);
         }
         Ok(SimConfig {
-            runs: self.runs,
+            runs: crate::limits::runs("runs", self.runs)?,
             seed: self.seed,
-            threads: self.threads,
+            threads: crate::limits::threads(self.threads)?,
             protocol: self.protocol,
             params: crate::load::params(self.params.as_deref())?,
         })

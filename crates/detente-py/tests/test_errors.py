@@ -54,3 +54,24 @@ def test_overlay_with_errors(muscat, tmp_path):
         muscat.overlay(ov)
     if isinstance(info.value, detente.ScenarioError):
         assert info.value.problems
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda sc: detente.analyze(sc, steps=1), "at least 2 steps"),
+        (lambda sc: detente.analyze(sc, steps=10**9), "limit of 1000 steps"),
+        (lambda sc: detente.negotiate(sc, rounds=0), "outside 1..=1000"),
+        (lambda sc: detente.negotiate(sc, rounds=10**6), "outside 1..=1000"),
+        (lambda sc: detente.simulate(sc, runs=10**9), "limit of 1000000 runs"),
+        (lambda sc: detente.simulate(sc, runs=10, threads=10**5), "limit of 1024"),
+        (lambda sc: detente.sensitivity(sc, runs=20_000), "futures per job"),
+        (lambda sc: detente.report(sc, "unused.html", runs=10**9), "limit of 1000000 runs"),
+    ],
+)
+def test_job_sizes_past_the_limits_are_refused_up_front(muscat, call, message):
+    # The CLI's flag limits (docs/limits.md) hold for the Python API too: refused before any
+    # work starts, never a hang, an allocation failure, or a silent substitute (steps=1 used
+    # to run as 2, rounds=0 as 1).
+    with pytest.raises(ValueError, match=message.replace(".", r"\.")):
+        call(muscat)

@@ -2,7 +2,7 @@
 //! docs/limits.md): a value past a limit is refused up front with the limit and the reason,
 //! instead of an allocation failure or a job that never ends.
 
-use detente_core::limits::{MAX_ROUNDS, MAX_RUNS, MAX_STEPS, MAX_THREADS};
+use detente_app::limits;
 
 use crate::render::CliError;
 
@@ -12,56 +12,36 @@ fn integer<T: std::str::FromStr>(s: &str, what: &str) -> Result<T, String> {
         .map_err(|_| format!("`{s}` is not a whole number ({what})"))
 }
 
-/// `--steps`: from 2 (the two ends of the range) to [`MAX_STEPS`].
+/// `--steps`: from 2 (the two ends of the range) to the limit.
 pub fn steps(s: &str) -> Result<usize, String> {
     let v: usize = integer(s, "steps per continuous issue")?;
-    if v < 2 {
-        return Err(format!(
-            "{v} is too few: a continuous issue needs at least 2 steps (its two ends)"
-        ));
-    }
-    if v > MAX_STEPS {
-        return Err(format!(
-            "{v} is above the limit of {MAX_STEPS} steps per continuous issue: every step multiplies the outcome space (see docs/limits.md)"
-        ));
-    }
-    Ok(v)
+    limits::steps(v).map_err(|e| e.to_string())
 }
 
-/// `--rounds` of a session: from 1 to [`MAX_ROUNDS`].
+/// `--rounds` of a session: from 1 to the limit.
 pub fn rounds(s: &str) -> Result<u32, String> {
     let v: u64 = integer(s, "protocol rounds")?;
-    if v == 0 || v > MAX_ROUNDS as u64 {
-        return Err(format!(
-            "{v} is outside 1..={MAX_ROUNDS}: a session's cost and trace grow with its rounds (see docs/limits.md)"
-        ));
-    }
-    Ok(v as u32)
+    limits::rounds(v).map_err(|e| e.to_string())
 }
 
-/// A `--runs`-like flag: at most [`MAX_RUNS`].
+/// A `--runs`-like flag: at most the limit.
 pub fn check_runs(flag: &str, runs: usize) -> Result<(), CliError> {
-    if runs > MAX_RUNS {
-        return Err(CliError::Usage(format!(
-            "{flag} {runs} is above the limit of {MAX_RUNS} runs: that many already put a 95 % interval of about ±0.1 point on every probability (see docs/limits.md)"
-        )));
-    }
-    Ok(())
+    limits::runs(flag, runs)
+        .map(|_| ())
+        .map_err(|e| CliError::Usage(e.to_string()))
 }
 
-/// `--threads`: at most [`MAX_THREADS`].
+/// `--threads`: at most the limit.
 pub fn check_threads(threads: Option<usize>) -> Result<(), CliError> {
-    match threads {
-        Some(t) if t > MAX_THREADS => Err(CliError::Usage(format!(
-            "--threads {t} is above the limit of {MAX_THREADS}: more threads than cores only add overhead (see docs/limits.md)"
-        ))),
-        _ => Ok(()),
-    }
+    limits::threads(threads)
+        .map(|_| ())
+        .map_err(|e| CliError::Usage(e.to_string()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use detente_core::limits::{MAX_RUNS, MAX_THREADS};
 
     #[test]
     fn steps_and_rounds_are_bounded() {
