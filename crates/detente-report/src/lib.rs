@@ -10,7 +10,7 @@
 //!
 //! The input, [`ReportInput`], is this crate's own set of plain structs: every section is
 //! optional, so a report renders whatever the caller computed. This crate knows nothing about
-//! the engines; the CLI converts their results. It is the only crate that knows HTML.
+//! the engines; `detente-app` converts their results. It is the only crate that knows HTML.
 #![deny(missing_docs)]
 
 mod backtest;
