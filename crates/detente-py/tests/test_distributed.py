@@ -55,7 +55,9 @@ def test_simulate_equals_single_process_and_the_cli(cluster, muscat, cli):
 )
 def test_any_chunking_gives_the_same_document(cluster, muscat, runs, chunk, threads):
     # the nodes have one CPU each: two engine threads on one CPU slot
-    r = distributed.simulate(muscat, runs=runs, seed=3, chunk=chunk, threads=threads, ray_options={"num_cpus": 1})
+    r = distributed.simulate(
+        muscat, runs=runs, seed=3, chunk=chunk, threads=threads, address=cluster.address, ray_options={"num_cpus": 1}
+    )
     assert r == detente.simulate(muscat, runs=runs, seed=3)
 
 
@@ -66,7 +68,7 @@ def test_protocol_params_and_changed_scenarios(cluster, muscat, root, tmp_path):
     params = tmp_path / "cal.toml"
     params.write_text(cal.read_text().replace("shrink = ", "shrink = 0.5 #", 1))
     for kw in ({"protocol": "mediated"}, {"params": params}, {}):
-        r = distributed.simulate(sc, runs=500, seed=11, chunk=150, **kw)
+        r = distributed.simulate(sc, runs=500, seed=11, chunk=150, address=cluster.address, **kw)
         assert r == detente.simulate(sc, runs=500, seed=11, **kw), kw
     assert r != detente.simulate(muscat, runs=500, seed=11)
 
@@ -74,7 +76,9 @@ def test_protocol_params_and_changed_scenarios(cluster, muscat, root, tmp_path):
 def test_sweep_points_equal_single_process(cluster, muscat, cli):
     grid = {"actors.iran.capability": [0.3, 0.6], "events.military_strike.probability": [0.05, 0.5]}
     seen = []
-    r = distributed.sweep(muscat, grid, runs=400, seed=5, chunk=150, progress=lambda d, n: seen.append((d, n)))
+    r = distributed.sweep(
+        muscat, grid, runs=400, seed=5, chunk=150, address=cluster.address, progress=lambda d, n: seen.append((d, n))
+    )
     assert isinstance(r, detente.SweepResult)
     assert r.grid == grid and r.runs == 400 and r.seed == 5
     assert [p["set"] for p in r.points] == [
@@ -100,13 +104,13 @@ def test_sweep_points_equal_single_process(cluster, muscat, cli):
 
 def test_sweep_checks_every_point_before_sending_tasks(cluster, muscat):
     with pytest.raises(ValueError, match="nosuchactor"):
-        distributed.sweep(muscat, {"actors.nosuchactor.capability": [0.1]}, runs=10)
+        distributed.sweep(muscat, {"actors.nosuchactor.capability": [0.1]}, runs=10, address=cluster.address)
     with pytest.raises(detente.ScenarioError):
-        distributed.sweep(muscat, {"actors.iran.capability": [0.3, -2.0]}, runs=10)
+        distributed.sweep(muscat, {"actors.iran.capability": [0.3, -2.0]}, runs=10, address=cluster.address)
 
 
 def test_backtest_equals_single_process(cluster, root, cli):
-    r = distributed.backtest(root / "cases", runs=60, seed=2)
+    r = distributed.backtest(root / "cases", runs=60, seed=2, address=cluster.address)
     assert isinstance(r, detente.BacktestResult)
     assert r == detente.backtest(root / "cases", runs=60, seed=2)
     assert r == cli("backtest", "cases", "--runs", 60, "--seed", 2)
@@ -114,22 +118,28 @@ def test_backtest_equals_single_process(cluster, root, cli):
     assert set(r.to_pandas()) == {"cases", "issues"}
 
 
-def test_bad_arguments_are_refused_before_any_task(cluster, muscat, tmp_path):
+def test_bad_arguments_are_refused_before_any_task(cluster, muscat, root, tmp_path):
+    on = {"address": cluster.address}
     with pytest.raises(ValueError, match="runs must be at least 1"):
-        distributed.simulate(muscat, runs=0)
+        distributed.simulate(muscat, runs=0, **on)
     with pytest.raises(ValueError, match="unknown protocol"):
-        distributed.simulate(muscat, runs=10, protocol="telepathy")
+        distributed.simulate(muscat, runs=10, protocol="telepathy", **on)
     with pytest.raises(ValueError, match="chunk"):
-        distributed.simulate(muscat, runs=10, chunk=0)
+        distributed.simulate(muscat, runs=10, chunk=0, **on)
     with pytest.raises(ValueError, match="threads"):
-        distributed.simulate(muscat, runs=10, threads=0)
-    with pytest.raises(ValueError, match="no node of the Ray cluster has 2 CPUs"):
-        distributed.simulate(muscat, runs=10, threads=2)
+        distributed.simulate(muscat, runs=10, threads=0, **on)
+    # tasks no node can hold are refused, not left waiting for ever
+    with pytest.raises(ValueError, match=r"no node of the Ray cluster can hold one task \(2 CPU"):
+        distributed.simulate(muscat, runs=10, threads=2, **on)
+    with pytest.raises(ValueError, match="1 CPU, 1 nowhere"):
+        distributed.simulate(muscat, runs=10, ray_options={"resources": {"nowhere": 1}}, **on)
+    with pytest.raises(ValueError, match="no node"):
+        distributed.backtest(root / "cases", runs=10, threads=3, **on)
     # the same error as detente.backtest
     with pytest.raises(ValueError, match="cannot read") as single:
         detente.backtest(tmp_path / "nowhere", runs=10)
     with pytest.raises(ValueError) as dist:
-        distributed.backtest(tmp_path / "nowhere", runs=10)
+        distributed.backtest(tmp_path / "nowhere", runs=10, **on)
     assert str(dist.value) == str(single.value)
 
 
@@ -152,7 +162,7 @@ def _run_and_kill(cluster, muscat, max_retries):
     def drive():
         try:
             out["r"] = distributed.simulate(
-                muscat, runs=8000, seed=3, chunk=1000, max_retries=max_retries,
+                muscat, runs=8000, seed=3, chunk=1000, max_retries=max_retries, address=cluster.address,
                 ray_options={"resources": {"victim": 1}}, progress=progress,
             )
         except BaseException as e:  # noqa: BLE001 - handed to the test

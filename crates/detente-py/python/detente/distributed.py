@@ -36,10 +36,10 @@ node needs the same ``detente`` version (``pip install 'detente[ray]'``, or a Ra
 environment).
 
 **Resources.** Each task asks Ray for ``threads`` CPUs and runs the engine on that many
-threads (results do not depend on it); a request no node of the cluster can hold is refused
-with ``ValueError`` rather than left waiting (with an autoscaler that would add such nodes,
-pass ``ray_options={"num_cpus": …}``, which is checked instead). ``ray_options`` adds Ray task
-options (``num_cpus``, ``resources``, ``scheduling_strategy``, ``memory``, …).
+threads (results do not depend on it). ``ray_options`` adds Ray task options (``num_cpus``,
+``resources``, ``scheduling_strategy``, ``memory``, …). A task that no live node of the cluster
+can hold (CPUs, GPUs, custom resources) is refused with ``ValueError`` rather than left waiting
+for ever; on a cluster whose autoscaler would add such nodes, start them first.
 """
 
 from __future__ import annotations
@@ -124,15 +124,17 @@ def _case_task(id, scenario, scenario_name, outcome, outcome_name, runs, seed, t
 
 def _check_fits(ray, threads: int, ray_options: Optional[Mapping[str, Any]]) -> None:
     """Ray would wait forever for a task no node can hold: refuse it instead."""
-    want = (ray_options or {}).get("num_cpus", threads)
-    most = max(
-        (n.get("Resources", {}).get("CPU", 0) for n in ray.nodes() if n.get("Alive")),
-        default=0,
-    )
-    if want > most:
+    opts = ray_options or {}
+    want = {"CPU": opts.get("num_cpus", threads), "GPU": opts.get("num_gpus", 0), **opts.get("resources", {})}
+    want = {k: v for k, v in want.items() if v}
+    nodes = [n.get("Resources", {}) for n in ray.nodes() if n.get("Alive")]
+    if not any(all(r.get(k, 0) >= v for k, v in want.items()) for r in nodes):
+        need = ", ".join(f"{v:g} {k}" for k, v in want.items())
+        most = max((r.get("CPU", 0) for r in nodes), default=0)
         raise ValueError(
-            f"no node of the Ray cluster has {want} CPUs for one task (threads={threads}; the "
-            f"largest node has {most:g}): lower threads, or pass ray_options={{'num_cpus': …}}"
+            f"no node of the Ray cluster can hold one task ({need}; threads={threads}; the "
+            f"largest node has {most:g} CPU): lower threads, or set ray_options "
+            f"(num_cpus, resources) to what the nodes have"
         )
 
 
