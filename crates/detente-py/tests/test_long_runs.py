@@ -20,7 +20,7 @@ CHILD = textwrap.dedent(
     print("ready", flush=True)
     t0 = time.monotonic()
     try:
-        detente.simulate(sc, runs=2_000_000, seed=1)
+        detente.simulate(sc, runs=1_000_000, seed=1)
     except KeyboardInterrupt:
         print(f"interrupted after {time.monotonic() - t0:.2f}s", flush=True)
         sys.exit(0)
@@ -59,7 +59,7 @@ def test_interrupt_in_process_leaves_the_module_usable(muscat):
     timer.start()
     try:
         with pytest.raises(KeyboardInterrupt):
-            detente.simulate(muscat, runs=2_000_000, seed=1)
+            detente.simulate(muscat, runs=1_000_000, seed=1)
     finally:
         timer.cancel()
     assert detente.simulate(muscat, runs=100, seed=1).runs == 100
