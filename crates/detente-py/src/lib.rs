@@ -469,6 +469,7 @@ fn _detente(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sensitivity_json, m)?)?;
     m.add_function(wrap_pyfunction!(backtest_json, m)?)?;
     m.add_function(wrap_pyfunction!(report_file, m)?)?;
+    m.add_function(wrap_pyfunction!(report::backtest_report_file, m)?)?;
     m.add("MODELS", detente_app::forecast::MODELS.to_vec())?;
     distributed::register(m)?;
     Ok(())

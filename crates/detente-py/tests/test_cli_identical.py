@@ -134,3 +134,36 @@ def test_report_of_a_changed_scenario(cli, muscat, tmp_path):
     theirs = tmp_path / "cli.md"
     cli("report", toml, "-o", theirs, "--runs", 100, "--sensitivity-runs", 5)
     assert open(ours, encoding="utf-8").read() == theirs.read_text(encoding="utf-8")
+
+
+def test_report_with_a_what_if_beside_it(cli, muscat, tmp_path):
+    """`compare=` is the CLI's `--compare OVERLAY`: the same page, byte for byte."""
+    overlay = tmp_path / "strike.toml"
+    overlay.write_text(
+        '[[actors]]\nid = "iran"\ncapability = 0.2\n', encoding="utf-8"
+    )
+    ours = detente.report(muscat, tmp_path / "py.html", runs=300, compare=overlay)
+    theirs = tmp_path / "cli.html"
+    cli("report", "-o", theirs, "--runs", 300, "--sensitivity-runs", 0, "--compare", overlay)
+    page = open(ours, encoding="utf-8").read()
+    assert page == theirs.read_text(encoding="utf-8")
+    assert "strike.toml" in page
+
+
+@pytest.mark.parametrize("name", ["bt.html", "bt.md"])
+def test_backtest_page(cli, root, tmp_path, name):
+    """`report_backtest` writes the page of `detente report --backtest`, byte for byte."""
+    ours = detente.report_backtest(root / "cases", tmp_path / f"py-{name}", runs=40, seed=3)
+    theirs = tmp_path / f"cli-{name}"
+    cli("report", "--backtest", root / "cases", "-o", theirs, "--runs", 40, "--seed", 3)
+    assert open(ours, encoding="utf-8").read() == theirs.read_text(encoding="utf-8")
+
+
+def test_a_report_is_written_whole_or_not_at_all(muscat, tmp_path):
+    """A failed report leaves the file that was there, and no temporary file beside it."""
+    path = tmp_path / "r.html"
+    path.write_text("before", encoding="utf-8")
+    with pytest.raises(OSError, match="missing.toml"):
+        detente.report(muscat, path, runs=10, compare=tmp_path / "missing.toml")
+    assert path.read_text(encoding="utf-8") == "before"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]

@@ -47,6 +47,7 @@ __all__ = [
     "sensitivity",
     "backtest",
     "report",
+    "report_backtest",
     "MODELS",
     "Result",
     "SimulationResult",
@@ -265,17 +266,44 @@ def report(
     runs: int = 2000,
     seed: int = 1,
     sensitivity_runs: int = 0,
+    compare: Optional[PathLike] = None,
 ) -> str:
     """Writes a self-contained report page (HTML, or Markdown for ``format="md"`` or a
     ``.md`` path), the one ``detente report --runs RUNS --sensitivity-runs SENSITIVITY_RUNS
-    --seed SEED`` writes: the summary in words, the scenario, the forecasts, the bargaining
-    plane (two parties), the simulated outcomes (``runs`` futures; 0 for none) with outcomes by
-    round, breakdown causes, settled values and events, and, when ``sensitivity_runs`` > 0, the
-    tornado. Releases the GIL; Ctrl-C raises ``KeyboardInterrupt``. Returns the path."""
+    --seed SEED [--compare COMPARE]`` writes: the summary in words, the scenario, the
+    forecasts, the bargaining plane (two parties), the simulated outcomes (``runs`` futures; 0
+    for none) with outcomes by round, breakdown causes, settled values and events, the what-if
+    of the overlay file ``compare`` beside them, and, when ``sensitivity_runs`` > 0, the
+    tornado. The page is written whole or not at all (an existing file at ``path`` is
+    replaced). Releases the GIL; Ctrl-C raises ``KeyboardInterrupt``. Returns the path."""
     path = os.fspath(path)
     if format is None:
         format = "md" if path.endswith(".md") else "html"
-    _detente.report_file(_inner(sc), path, format, runs, seed, sensitivity_runs)
+    _detente.report_file(
+        _inner(sc), path, format, runs, seed, sensitivity_runs, _opt_path(compare)
+    )
+    return path
+
+
+def report_backtest(
+    dir: PathLike,
+    path: PathLike,
+    format: Optional[str] = None,
+    runs: int = 2000,
+    seed: int = 1,
+    params: Optional[PathLike] = None,
+) -> str:
+    """Writes the backtest page of the historical cases in ``dir`` (HTML, or Markdown for
+    ``format="md"`` or a ``.md`` path), the one ``detente report --backtest DIR --runs RUNS
+    --seed SEED [--params PARAMS]`` writes: scores against the baselines, the reliability
+    diagram, case-by-case probabilities and issue errors by predictor. Written whole or not at
+    all. Releases the GIL; Ctrl-C raises ``KeyboardInterrupt``. Returns the path."""
+    path = os.fspath(path)
+    if format is None:
+        format = "md" if path.endswith(".md") else "html"
+    _detente.backtest_report_file(
+        os.fspath(dir), path, format, runs, seed, _opt_path(params)
+    )
     return path
 
 

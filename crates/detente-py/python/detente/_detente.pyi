@@ -58,7 +58,16 @@ def backtest_json(
     dir: str, runs: int = 2000, seed: int = 1, threads: Optional[int] = None, params: Optional[str] = None
 ) -> str: ...
 def report_file(
-    sc: Scenario, path: str, format: str = "html", runs: int = 2000, seed: int = 1, sensitivity_runs: int = 0
+    sc: Scenario,
+    path: str,
+    format: str = "html",
+    runs: int = 2000,
+    seed: int = 1,
+    sensitivity_runs: int = 0,
+    compare: Optional[str] = None,
+) -> None: ...
+def backtest_report_file(
+    dir: str, path: str, format: str = "html", runs: int = 2000, seed: int = 1, params: Optional[str] = None
 ) -> None: ...
 
 # detente.distributed's native half (private: call detente.distributed instead). Chunks and case
