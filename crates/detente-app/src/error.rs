@@ -73,6 +73,10 @@ pub enum AppError {
         /// The name given.
         name: String,
     },
+    /// An output file cannot or may not be written (exists without force, a link, a folder,
+    /// an IO error).
+    #[error("{0}")]
+    Output(String),
     /// A job size past a documented limit (steps, rounds, runs, threads; docs/limits.md).
     #[error("{0}")]
     Limit(String),

@@ -21,6 +21,7 @@ pub mod forecast;
 pub mod limits;
 pub mod load;
 pub mod negotiate;
+pub mod output;
 pub mod problem;
 mod progress;
 pub mod report;

@@ -88,6 +88,7 @@ fn app_err(py: Python<'_>, e: AppError) -> PyErr {
             builtins().join(", ")
         )),
         AppError::Cancelled => PyKeyboardInterrupt::new_err("interrupted"),
+        AppError::Output(m) => PyOSError::new_err(m),
         other => PyValueError::new_err(other.to_string()),
     }
 }

@@ -4,11 +4,10 @@
 //! what-if beside them, causes, settled values, events, the tornado; or the backtest's scores)
 //! and rendered by `detente-report`. Pages are written whole or not at all.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use detente_app::report::{ReportFormat, ReportOptions};
-use pyo3::exceptions::{PyOSError, PyValueError};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use crate::{app_err, interruptible, PyScenario};
@@ -42,7 +41,7 @@ pub fn report_file(
         detente_app::report::report(&loaded, &opts, format, p)
     })?
     .map_err(|e| app_err(py, e))?;
-    write_whole(&path, &page)
+    detente_app::output::write_file(&path, &page, true).map_err(|e| app_err(py, e))
 }
 
 /// Writes the backtest page of the cases in `dir` to `path`: the page `detente report
@@ -64,7 +63,7 @@ pub fn backtest_report_file(
             .map(|input| detente_app::report::render_backtest(&input, format))
     })?
     .map_err(|e| app_err(py, e))?;
-    write_whole(&path, &page)
+    detente_app::output::write_file(&path, &page, true).map_err(|e| app_err(py, e))
 }
 
 fn report_format(name: &str) -> PyResult<ReportFormat> {
@@ -75,33 +74,4 @@ fn report_format(name: &str) -> PyResult<ReportFormat> {
             "unknown report format `{other}`; expected html or md"
         ))),
     }
-}
-
-/// Writes `text` to `path` whole or not at all: a temporary file beside it, renamed over it once
-/// complete (a full disk or an interrupted write leaves `path` as it was).
-fn write_whole(path: &Path, text: &str) -> PyResult<()> {
-    let fail =
-        |e: std::io::Error| PyOSError::new_err(format!("cannot write {}: {e}", path.display()));
-    let name = path
-        .file_name()
-        .ok_or_else(|| PyValueError::new_err(format!("{} is not a file name", path.display())))?;
-    let tmp = path.with_file_name(format!(
-        ".{}.detente-{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let written = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&tmp)
-        .and_then(|mut f| {
-            f.write_all(text.as_bytes())?;
-            f.sync_all()
-        })
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(fail(e));
-    }
-    Ok(())
 }

@@ -275,7 +275,7 @@ def report(
     for none) with outcomes by round, breakdown causes, settled values and events, the what-if
     of the overlay file ``compare`` beside them, and, when ``sensitivity_runs`` > 0, the
     tornado. The page is written whole or not at all (an existing file at ``path`` is
-    replaced). Releases the GIL; Ctrl-C raises ``KeyboardInterrupt``. Returns the path."""
+    replaced; a symbolic link is refused: detente never writes through one). Releases the GIL; Ctrl-C raises ``KeyboardInterrupt``. Returns the path."""
     path = os.fspath(path)
     if format is None:
         format = "md" if path.endswith(".md") else "html"
