@@ -386,10 +386,7 @@ pub fn calibration(path: Option<&Path>) -> Result<Calibration, AppError> {
 /// The global parameters of the dynamics: the shipped ones (`None`), or those fitted in the
 /// calibration file at `path`.
 pub fn params(path: Option<&Path>) -> Result<Params, AppError> {
-    match path {
-        None => Ok(Params::default()),
-        Some(_) => Ok(calibration(path)?.params),
-    }
+    Ok(calibration(path)?.params)
 }
 
 #[cfg(test)]

@@ -183,9 +183,16 @@ fn bt_config(
     params: Option<&str>,
     params_name: &str,
 ) -> PyResult<BacktestConfig> {
-    if runs == 0 {
-        return Err(PyValueError::new_err("runs must be at least 1"));
-    }
+    // The checks `detente.backtest` makes (detente_app::backtest::run).
+    let check = || -> Result<(), AppError> {
+        if runs == 0 {
+            return Err(AppError::NoRuns);
+        }
+        detente_app::limits::runs("runs", runs)?;
+        detente_app::limits::threads(threads)?;
+        Ok(())
+    };
+    check().map_err(|e| PyValueError::new_err(e.to_string()))?;
     Ok(BacktestConfig {
         runs,
         seed,

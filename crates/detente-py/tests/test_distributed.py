@@ -135,6 +135,11 @@ def test_bad_arguments_are_refused_before_any_task(cluster, muscat, root, tmp_pa
         distributed.simulate(muscat, runs=10, ray_options={"resources": {"nowhere": 1}}, **on)
     with pytest.raises(ValueError, match="no node"):
         distributed.backtest(root / "cases", runs=10, threads=3, **on)
+    # the documented job limits, as detente.simulate and detente.backtest apply them
+    with pytest.raises(ValueError, match="limit of 1000000 runs"):
+        distributed.simulate(muscat, runs=10**9, **on)
+    with pytest.raises(ValueError, match="limit of 1000000 runs"):
+        distributed.backtest(root / "cases", runs=10**9, **on)
     # the same error as detente.backtest
     with pytest.raises(ValueError, match="cannot read") as single:
         detente.backtest(tmp_path / "nowhere", runs=10)

@@ -276,7 +276,7 @@ fn actor_attr(actor: Option<&str>) -> String {
 }
 
 /// The colour of actor `id` by its place among `actors` (an unknown id: the next colour).
-fn actor_colour_of(actors: &[ActorRow], id: &str) -> RGBColor {
+pub(crate) fn actor_colour_of(actors: &[ActorRow], id: &str) -> RGBColor {
     actor_colour(
         actors
             .iter()
@@ -828,18 +828,18 @@ pub fn plane(p: &Plane, actors: &[ActorRow]) -> String {
             placer.take(x - 7, y - 7, 14, 14);
         }
         // Nash, Kalai–Smorodinsky and the agreement; points that coincide share a label.
-        let mut points: Vec<((f64, f64), Vec<&str>, String)> = Vec::new();
-        for (pt, label, package) in [
-            (p.agreement, "agreement", &p.agreement_package),
-            (p.nash, "Nash", &p.nash_package),
-            (p.ks, "KS", &p.ks_package),
+        let mut points: Vec<((f64, f64), Vec<&str>)> = Vec::new();
+        for (pt, label, what, package) in [
+            (
+                p.agreement,
+                "agreement",
+                "The agreement of the run",
+                &p.agreement_package,
+            ),
+            (p.nash, "Nash", "Nash bargaining solution", &p.nash_package),
+            (p.ks, "KS", "Kalai–Smorodinsky solution", &p.ks_package),
         ] {
             let Some(pt) = pt else { continue };
-            let what = match label {
-                "agreement" => "The agreement of the run",
-                "Nash" => "Nash bargaining solution",
-                _ => "Kalai–Smorodinsky solution",
-            };
             let tip = format!(
                 "{what}{}{}",
                 worth((Some(pt.0), Some(pt.1))),
@@ -867,7 +867,7 @@ pub fn plane(p: &Plane, actors: &[ActorRow]) -> String {
                 .find(|q| (q.0 .0 - pt.0).abs() < 1e-9 && (q.0 .1 - pt.1).abs() < 1e-9)
             {
                 Some(q) => q.1.push(label),
-                None => points.push((pt, vec![label], String::new())),
+                None => points.push((pt, vec![label])),
             }
         }
         for g in &groups {
@@ -918,7 +918,7 @@ pub fn plane(p: &Plane, actors: &[ActorRow]) -> String {
                 &format!("{shape} fill=\"{c}\" stroke=\"#ffffff\" stroke-width=\"1.5\"/>"),
             );
         }
-        for (pt, labels, _) in &points {
+        for (pt, labels) in &points {
             let text = labels.join(", ");
             let (x, y) = chart.backend_coord(pt);
             let w = text_width(&text);

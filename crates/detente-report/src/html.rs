@@ -453,14 +453,9 @@ fn plane_section(r: &ReportInput, p: &crate::Plane) -> String {
         } else {
             format!("offers by {who}")
         };
-        let k = r
-            .actors
-            .iter()
-            .position(|a| a.id == first.by)
-            .unwrap_or(r.actors.len());
         items.push((
             Mark::Glyph(charts::OFFER_GLYPHS[side as usize]),
-            charts::css(charts::actor_colour(k)),
+            charts::css(charts::actor_colour_of(&r.actors, &first.by)),
             format!(
                 "{what}: {n} in all, {distinct} different package{}",
                 if distinct == 1 { "" } else { "s" }

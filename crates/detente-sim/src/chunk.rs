@@ -16,6 +16,7 @@ use detente_core::format::to_toml;
 use detente_core::Scenario;
 
 use crate::classify::Class;
+use crate::dynamics::params::Fnv;
 use crate::run::RunRecord;
 use crate::stats::{runs_in, summarise, SimConfig, SimResult};
 use crate::SimError;
@@ -94,7 +95,7 @@ pub fn reduce(s: &Scenario, cfg: &SimConfig, chunks: Vec<Chunk>) -> Result<SimRe
     let parties = s.parties().count();
     let mut next = 0u64;
     for (k, c) in chunks.iter().enumerate() {
-        let end = c.start + c.records.len() as u64;
+        let end = c.end();
         let what = format!("chunk {k} (runs {}..{end})", c.start);
         if c.fingerprint != fp || c.runs != runs {
             return Err(SimError::Chunk(format!(
@@ -151,7 +152,9 @@ const MAGIC: &[u8; 8] = b"DTNTCHK1";
 impl Chunk {
     /// Index one past the last run.
     pub fn end(&self) -> u64 {
-        self.start + self.records.len() as u64
+        // `start` comes from received bytes: saturate rather than overflow (reduce then refuses
+        // the chunk as going past the simulation's runs).
+        self.start.saturating_add(self.records.len() as u64)
     }
 
     /// The chunk as bytes (little-endian; every `f64` by its bits, so it reads back exactly),
@@ -325,24 +328,6 @@ impl<'a> Reader<'a> {
         let mut a = [0u8; 8];
         a.copy_from_slice(self.take(8)?);
         Ok(u64::from_le_bytes(a))
-    }
-}
-
-/// 64-bit FNV-1a.
-struct Fnv(u64);
-
-impl Fnv {
-    fn new() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    fn finish(&self) -> u64 {
-        self.0
     }
 }
 
@@ -560,6 +545,13 @@ mod tests {
         let mut bent = parts.clone();
         bent[1].records[3].values.pop();
         assert!(message(reduce(&s, &c, bent)).contains("run 13 has"));
+        // a start near the end of u64 (bytes can say anything): refused, no overflow
+        let mut far = parts.clone();
+        far[0].start = u64::MAX - 3;
+        assert!(message(reduce(&s, &c, far)).contains("runs 0..18446744073709551612 are missing"));
+        let mut last = parts.clone();
+        last[2].start = u64::MAX - 3;
+        assert!(message(reduce(&s, &c, last)).contains("runs 20..18446744073709551612 are missing"));
         // a range outside the simulation
         assert!(simulate_range(&s, &c, 25..31, &|| {}).is_err());
         #[allow(clippy::reversed_empty_ranges)]
