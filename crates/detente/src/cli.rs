@@ -56,6 +56,8 @@ pub enum Command {
     Backtest(cmd::backtest::Args),
     /// Fit the simulation's global parameters on the cases (leave-one-out) into a file.
     Calibrate(cmd::calibrate::Args),
+    /// Serve the web workbench and live negotiation rooms (SQLite by default, or PostgreSQL).
+    Serve(cmd::serve::Args),
 }
 
 /// Parses arguments, runs the command, renders errors, and returns the exit code.
@@ -86,6 +88,7 @@ pub fn run() -> ExitCode {
         Command::Calibrate(a) => check_runs("--runs", a.runs)
             .and_then(|_| check_threads(a.threads))
             .and_then(|_| cmd::calibrate::run(&a, json)),
+        Command::Serve(a) => cmd::serve::run(&a, json),
     };
     let code = match result {
         Ok(code) => code,

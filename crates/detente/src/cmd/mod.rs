@@ -18,6 +18,7 @@ pub mod new;
 pub mod report;
 pub mod scenarios;
 pub mod sensitivity;
+pub mod serve;
 pub mod show;
 pub mod simulate;
 pub mod validate;
