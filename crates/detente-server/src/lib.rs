@@ -49,6 +49,8 @@ pub struct Config {
     pub db: String,
     /// Threads for background jobs' engines (`None`: all cores).
     pub job_threads: Option<usize>,
+    /// Requests per second one credential may make, sustained, and in a burst.
+    pub rate: (u32, u32),
 }
 
 impl Default for Config {
@@ -57,6 +59,7 @@ impl Default for Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             db: "detente.db".into(),
             job_threads: None,
+            rate: (security::RATE_PER_SECOND, security::RATE_BURST),
         }
     }
 }
@@ -88,16 +91,20 @@ pub fn router_with_limiter(state: AppState, limiter: security::Limiter) -> Route
         .merge(rooms::routes())
         .fallback(not_found)
         .with_state(state)
-        .layer(middleware::from_fn(json_errors))
+        // Innermost first: panics become 500s, CSRF and rate limits are checked before any
+        // handler, every error under /api becomes JSON, and a body over the limit is refused
+        // by its Content-Length before it is read (413) or cut while it is read.
+        .layer(CatchPanicLayer::custom(|_| {
+            ServerError::Internal("a handler panicked".into()).into_response()
+        }))
         .layer(middleware::from_fn(security::csrf))
         .layer(middleware::from_fn_with_state(
             limiter,
             security::rate_limit,
         ))
+        .layer(middleware::from_fn(json_errors))
+        .layer(middleware::from_fn(body_too_large))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(CatchPanicLayer::custom(|_| {
-            ServerError::Internal("a handler panicked".into()).into_response()
-        }))
 }
 
 /// Opens the database, resumes unfinished jobs, binds `config.addr`; returns the bound address
@@ -122,7 +129,9 @@ pub async fn bind(
     let addr = listener
         .local_addr()
         .map_err(|e| ServerError::BadConfig(format!("cannot listen on {}: {e}", config.addr)))?;
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let limiter = security::limiter_with(config.rate.0, config.rate.1);
+    let app =
+        router_with_limiter(state, limiter).into_make_service_with_connect_info::<SocketAddr>();
     let fut = async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown)
@@ -167,6 +176,34 @@ async fn style() -> Response {
 
 async fn script() -> Response {
     asset(page::SCRIPT, "text/javascript; charset=utf-8")
+}
+
+/// Middleware: a request whose declared length is over [`MAX_BODY_BYTES`] gets 413 at once.
+async fn body_too_large(req: Request, next: Next) -> Response {
+    let declared = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        let msg = format!(
+            "request body too large: at most {} MiB",
+            MAX_BODY_BYTES / (1024 * 1024)
+        );
+        let api = req.uri().path().starts_with("/api/");
+        let mut r = if api {
+            Json(serde_json::json!({ "error": msg })).into_response()
+        } else {
+            page::error_page(StatusCode::PAYLOAD_TOO_LARGE, &msg).into_response()
+        };
+        *r.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+        r.headers_mut().insert(
+            axum::http::header::CONNECTION,
+            HeaderValue::from_static("close"),
+        );
+        return r;
+    }
+    next.run(req).await
 }
 
 async fn not_found() -> ServerError {

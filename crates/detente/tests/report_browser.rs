@@ -273,6 +273,10 @@ fn as_print(html: &str) -> String {
 #[test]
 fn the_muscat_report_fits_1280_px_and_every_chart_has_a_legend() {
     if !Path::new(CHROMIUM).exists() {
+        assert!(
+            std::env::var_os("DETENTE_REQUIRE_BROWSER").is_none(),
+            "{CHROMIUM} is missing but DETENTE_REQUIRE_BROWSER is set"
+        );
         eprintln!(
             "SKIPPED: {CHROMIUM} is missing; install Debian's chromium (apt-get install -y chromium) to run the browser test"
         );

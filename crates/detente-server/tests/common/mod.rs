@@ -3,6 +3,7 @@
 //! the pages do.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod pg;
 
 use std::time::Duration;
@@ -34,11 +35,18 @@ impl Server {
 
     /// A server over `db` (a SQLite path or a postgres:// URL).
     pub async fn start_with(db: &str) -> Server {
-        let config = detente_server::Config {
+        Server::start_config(detente_server::Config {
             addr: "127.0.0.1:0".parse().unwrap(),
             db: db.to_string(),
             job_threads: Some(1),
-        };
+            ..detente_server::Config::default()
+        })
+        .await
+    }
+
+    /// A server with this configuration.
+    pub async fn start_config(config: detente_server::Config) -> Server {
+        let db = config.db.clone();
         let (tx, rx) = oneshot::channel::<()>();
         let (addr, fut) = detente_server::bind(&config, async {
             let _ = rx.await;
@@ -50,7 +58,7 @@ impl Server {
         });
         Server {
             base: format!("http://{addr}"),
-            db: db.to_string(),
+            db,
             stop: Some(tx),
             task: Some(task),
             _dir: None,
