@@ -34,6 +34,7 @@ pub fn run(a: &Args, json: bool) -> CmdResult {
         addr: a.addr,
         db: a.db.clone(),
         job_threads: a.threads,
+        ..detente_server::Config::default()
     };
     rt.block_on(async {
         let (addr, server) = detente_server::bind(&config, std::future::pending())
