@@ -122,7 +122,12 @@ pub async fn bind(
     let addr = listener
         .local_addr()
         .map_err(|e| ServerError::BadConfig(format!("cannot listen on {}: {e}", config.addr)))?;
+    let runner = state.jobs.clone();
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let shutdown = async move {
+        shutdown.await;
+        runner.shutdown().await
+    };
     let fut = async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown)
