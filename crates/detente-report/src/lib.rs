@@ -14,7 +14,9 @@
 #![deny(missing_docs)]
 
 mod backtest;
-mod charts;
+/// The report's SVG charts, each a function from plain records to an `<svg>` element (its
+/// text escaped), for fronts that show results outside the report page (the web workbench).
+pub mod charts;
 mod html;
 mod markdown;
 

@@ -129,9 +129,14 @@ pub async fn bind(
     let addr = listener
         .local_addr()
         .map_err(|e| ServerError::BadConfig(format!("cannot listen on {}: {e}", config.addr)))?;
+    let runner = state.jobs.clone();
     let limiter = security::limiter_with(config.rate.0, config.rate.1);
     let app =
         router_with_limiter(state, limiter).into_make_service_with_connect_info::<SocketAddr>();
+    let shutdown = async move {
+        shutdown.await;
+        runner.shutdown().await
+    };
     let fut = async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown)
