@@ -24,6 +24,12 @@ pub use backtest::{backtest_to_html, backtest_to_markdown};
 pub use html::to_html;
 pub use markdown::to_markdown;
 
+/// The bargaining plane alone, as the report draws it (an SVG that escapes its own text), for
+/// pages that embed it (the negotiation rooms' debrief).
+pub fn plane_svg(p: &Plane, actors: &[ActorRow]) -> String {
+    charts::plane(p, actors)
+}
+
 use serde::Serialize;
 
 /// Everything a report can show.
