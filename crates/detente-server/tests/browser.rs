@@ -1,10 +1,14 @@
-//! End-to-end in a real headless Chromium (WebDriver): the pages as a user sees them.
-//! Screenshots of every page visited are saved in `target/screenshots/server-*.png`.
+//! End-to-end in a real headless Chromium (WebDriver, Debian's chromium + chromium-driver): what
+//! a user does, through the pages. Screenshots of every page visited are saved in
+//! `target/screenshots/server-*.png` for review.
 
 mod common;
 
+use std::time::{Duration, Instant};
+
 use common::browser::Browser;
 use common::Server;
+use fantoccini::Locator;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_start_page_renders_and_links_both_halves() {
@@ -20,6 +24,262 @@ async fn the_start_page_renders_and_links_both_halves() {
         "{text}"
     );
     b.screenshot("start").await;
+    b.close().await;
+    server.stop().await;
+}
+
+/// Polls `f` every 100 ms until it returns `Some`, for at most `secs` seconds.
+async fn eventually<T, F, Fut>(secs: u64, what: &str, mut f: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let t0 = Instant::now();
+    loop {
+        if let Some(t) = f().await {
+            return t;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(secs),
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn attr(b: &Browser, css: &str, name: &str) -> Option<String> {
+    b.client
+        .find(Locator::Css(css))
+        .await
+        .ok()?
+        .attr(name)
+        .await
+        .ok()
+        .flatten()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_analyst_uploads_a_broken_file_sees_the_error_then_simulates_with_a_live_bar() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let server = Server::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    // The Muscat scenario with one bad value: a capability written as a word.
+    let muscat = detente_core::builtin::BUILTINS[0].source;
+    let bad_line = muscat
+        .lines()
+        .position(|l| l.trim_start().starts_with("capability"))
+        .expect("a capability line");
+    let broken: String = muscat
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == bad_line {
+                "capability = \"high\"\n".to_string()
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    let file = dir.path().join("broken.toml");
+    std::fs::write(&file, broken).unwrap();
+
+    b.client.goto(&server.url("/scenarios")).await.unwrap();
+    let input = b.wait_for("#upload-file", 10).await;
+    input.send_keys(&file.to_string_lossy()).await.unwrap();
+    b.client
+        .find(Locator::Css("#upload-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_for("#problems", 10).await;
+    let problems = b.text_of("#problems").await;
+    assert!(
+        problems.contains("broken.toml") && problems.contains(&format!("{}", bad_line + 1)),
+        "the problem names the file and line {}: {problems}",
+        bad_line + 1
+    );
+    let marked = b.text_of(".bad-line").await;
+    assert!(
+        marked.contains("capability = \"high\""),
+        "the marked line: {marked}"
+    );
+    b.screenshot("upload-error").await;
+
+    // Simulate the built-in scenario: the job page's bar fills and the results appear.
+    b.client
+        .goto(&server.url("/scenarios/builtin-muscat-2026"))
+        .await
+        .unwrap();
+    b.wait_for("#matrix", 10).await;
+    b.screenshot("scenario").await;
+    let runs = b.wait_for("#runs", 10).await;
+    runs.clear().await.unwrap();
+    runs.send_keys("20000").await.unwrap();
+    b.client
+        .find(Locator::Css("#run-simulate"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_for("progress#job-progress", 10).await;
+    // The bar moves while the job runs (server-sent events), then the page shows the results.
+    let mut seen = Vec::new();
+    let t0 = Instant::now();
+    loop {
+        if let Some(v) = attr(&b, "progress#job-progress", "value").await {
+            seen.push(v);
+        }
+        if b.text_of("#job-state").await.contains("done") {
+            break;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(240),
+            "the job did not finish"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    b.wait_for("#results #chart-outcomes", 30).await;
+    let values: Vec<f64> = seen.iter().filter_map(|v| v.parse().ok()).collect();
+    assert!(
+        values.iter().any(|&v| v > 0.0),
+        "the progress bar never moved: {seen:?}"
+    );
+    b.screenshot("job-done").await;
+    b.close().await;
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_plays_iran_against_an_agent_through_the_mediator_to_an_agreement() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let server = Server::start().await;
+    // The facilitator opens a shuttle room: Iran a person, the United States and the mediator
+    // detente agents (the form's defaults for the Muscat scenario).
+    b.client.goto(&server.url("/sessions/new")).await.unwrap();
+    b.wait_for("#new-session", 10).await;
+    b.screenshot("new-session").await;
+    b.client
+        .find(Locator::Css("#create-session"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_for("#invite-links a.invite", 10).await;
+    b.screenshot("facilitator").await;
+    let facilitator = b.client.current_url().await.unwrap().to_string();
+    let invite = attr(&b, "#invite-links a.invite", "href").await.unwrap();
+
+    // Iran's room: its brief, an offer built issue by issue with its live worth.
+    b.client.goto(&invite).await.unwrap();
+    b.wait_for("#brief", 10).await;
+    let worth_before = b.text_of("#worth").await;
+    let selects = b
+        .client
+        .find_all(Locator::Css("#offer-builder select[data-issue]"))
+        .await
+        .unwrap();
+    assert!(selects.len() >= 2, "one select per issue");
+    // Choose, on every issue, the option Iran values most (from its own tables on the page).
+    let tables: serde_json::Value =
+        serde_json::from_str(&attr(&b, "#offer-builder", "data-utility").await.unwrap()).unwrap();
+    for (k, sel) in selects.iter().enumerate() {
+        let t = tables["tables"][k].as_array().unwrap();
+        let best = (0..t.len())
+            .filter(|&o| t[o].is_number())
+            .max_by(|&x, &y| t[x].as_f64().unwrap().total_cmp(&t[y].as_f64().unwrap()))
+            .unwrap();
+        sel.select_by_value(&best.to_string()).await.unwrap();
+    }
+    let worth_after = eventually(10, "the live worth to update", || {
+        let b = &b;
+        let before = worth_before.clone();
+        async move {
+            let w = b.text_of("#worth").await;
+            (w != before).then_some(w)
+        }
+    })
+    .await;
+    assert!(worth_after.parse::<f64>().is_ok(), "worth: {worth_after}");
+    b.screenshot("room-offer").await;
+    b.client
+        .find(Locator::Css("#send-offer"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_for("#inbox .msg", 10).await;
+
+    // The mediator relays the United States' answers; Iran accepts the package on the table.
+    let mut accepted = false;
+    for _ in 0..40 {
+        let state = attr(&b, "#session-state", "data-state")
+            .await
+            .unwrap_or_default();
+        if state != "open" {
+            break;
+        }
+        if let Ok(btn) = b.client.find(Locator::Css("button.accept")).await {
+            b.screenshot("room-on-table").await;
+            btn.click().await.unwrap();
+            accepted = true;
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            continue;
+        }
+        // Nothing to answer yet: offer again (the agents answer every message).
+        b.client
+            .find(Locator::Css("#send-offer"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let state = eventually(20, "the session to end", || {
+        let b = &b;
+        async move {
+            attr(b, "#session-state", "data-state")
+                .await
+                .filter(|s| s != "open")
+        }
+    })
+    .await;
+    assert!(accepted, "nothing was ever put to Iran");
+    let why = b.text_of("#session-state").await;
+    assert_eq!(state, "ended");
+    assert!(
+        why.to_lowercase().contains("agree"),
+        "the session ended without an agreement: {why}"
+    );
+    b.screenshot("room-agreed").await;
+
+    // The debrief, for the seat and the facilitator.
+    let debrief = attr(&b, "#debrief-link", "href").await;
+    let debrief = match debrief {
+        Some(d) => d,
+        None => format!("{invite}/debrief"),
+    };
+    b.client.goto(&debrief).await.unwrap();
+    b.wait_for("#debrief-plane svg", 60).await;
+    let outcome = b.text_of("#debrief-outcome").await;
+    assert!(outcome.to_lowercase().contains("agree"), "{outcome}");
+    b.wait_for("#debrief-sim", 60).await;
+    b.wait_for("#debrief-timeline", 10).await;
+    b.screenshot("debrief").await;
+    b.client
+        .goto(&format!("{facilitator}/debrief"))
+        .await
+        .unwrap();
+    b.wait_for("#debrief-plane svg", 60).await;
     b.close().await;
     server.stop().await;
 }
