@@ -243,6 +243,23 @@ fn status_of(r: &sqlx::any::AnyRow) -> Result<JobStatus, ServerError> {
     })
 }
 
+/// Why a job did not give a result.
+enum Failure {
+    /// Stopped: on request, or because the server stops.
+    Cancelled,
+    /// Failed; the sentence the job page shows.
+    Failed(String),
+}
+
+impl From<AppError> for Failure {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Cancelled => Failure::Cancelled,
+            other => Failure::Failed(other.to_string()),
+        }
+    }
+}
+
 /// Live progress of the job in hand.
 #[derive(Debug, Default)]
 struct Live {
@@ -584,12 +601,9 @@ impl Jobs {
         let outcome = self.compute_job(&job, params, kind, &live).await;
         let r = match outcome {
             Ok(doc) => self.finish(&id, state::DONE, Some(doc), None, &live).await,
-            Err(AppError::Cancelled) if self.stopping() => Ok(()),
-            Err(AppError::Cancelled) => self.finish(&id, state::CANCELLED, None, None, &live).await,
-            Err(e) => {
-                self.finish(&id, state::FAILED, None, Some(e.to_string()), &live)
-                    .await
-            }
+            Err(Failure::Cancelled) if self.stopping() => Ok(()),
+            Err(Failure::Cancelled) => self.finish(&id, state::CANCELLED, None, None, &live).await,
+            Err(Failure::Failed(e)) => self.finish(&id, state::FAILED, None, Some(e), &live).await,
         };
         self.live().remove(&id);
         r
@@ -603,24 +617,24 @@ impl Jobs {
         params: Result<JobParams, serde_json::Error>,
         kind: Option<Kind>,
         live: &Arc<Live>,
-    ) -> Result<String, AppError> {
+    ) -> Result<String, Failure> {
         let params =
-            params.map_err(|e| AppError::Output(format!("the job's settings do not read: {e}")))?;
+            params.map_err(|e| Failure::Failed(format!("the job's settings do not read: {e}")))?;
         let kind =
-            kind.ok_or_else(|| AppError::Output(format!("unknown job kind `{}`", job.kind)))?;
+            kind.ok_or_else(|| Failure::Failed(format!("unknown job kind `{}`", job.kind)))?;
         let stored = crate::workbench::library::find(&self.db, &job.scenario_id)
             .await
-            .map_err(|e| AppError::Output(e.public_message()))?;
+            .map_err(|e| Failure::Failed(e.public_message()))?;
         let progress = JobProgress {
             live: live.clone(),
             shutdown: self.inner.shutdown.clone(),
         };
         let threads = self.inner.threads;
-        let mut handle = tokio::task::spawn_blocking(move || {
+        let mut handle = tokio::task::spawn_blocking(move || -> Result<String, Failure> {
             let loaded = stored.load()?;
             let doc = compute(kind, &loaded, &params, threads, &progress)?;
             serde_json::to_string(&doc)
-                .map_err(|e| AppError::Output(format!("cannot write the result: {e}")))
+                .map_err(|e| Failure::Failed(format!("cannot write the result: {e}")))
         });
         let mut every = tokio::time::interval(Duration::from_millis(500));
         every.tick().await;
@@ -629,7 +643,7 @@ impl Jobs {
                 r = &mut handle => {
                     return r.unwrap_or_else(|e| {
                         eprintln!("detente-server: job {}: {e}", job.id);
-                        Err(AppError::Output("the computation failed unexpectedly (the server's log has the details)".into()))
+                        Err(Failure::Failed("the computation failed unexpectedly (the server's log has the details)".into()))
                     });
                 }
                 _ = every.tick() => {

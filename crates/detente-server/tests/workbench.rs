@@ -521,3 +521,79 @@ async fn unknown_ids_and_bad_input_are_4xx_never_500() {
     assert_eq!(c.get("/assets/workbench.css").await.status(), 200);
     server.stop().await;
 }
+
+/// The reference data beside the repository (`../shared/data`).
+fn shared(path: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(path)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn genius_domains_and_ktab_files_upload_as_the_cli_reads_them() {
+    let dir = shared("genius/LaptopA");
+    if !dir.exists() {
+        eprintln!("skipped: no reference data at {}", dir.display());
+        return;
+    }
+    let server = Server::start().await;
+    let c = server.client().await;
+    // A GENIUS domain and its two profiles, in one upload.
+    let mut form = reqwest::multipart::Form::new();
+    for f in [
+        "Laptop-A-domain.xml",
+        "Laptop-A-prof1.xml",
+        "Laptop-A-prof2.xml",
+    ] {
+        let bytes = std::fs::read(dir.join(f)).unwrap();
+        form = form.part("file", reqwest::multipart::Part::bytes(bytes).file_name(f));
+    }
+    let r = c
+        .http
+        .post(server.url("/scenarios"))
+        .header("x-csrf-token", &c.csrf)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let page = location(&r);
+    let (s, body) = c.text(&page).await;
+    assert_eq!(s, 200);
+    assert!(
+        body.contains("(genius)") && body.contains("id=\"matrix\""),
+        "{body}"
+    );
+    // It is analysed under GENIUS's convention, as `detente analyze FOLDER`.
+    let id = submit(&c, &page, &[("kind", "analyze")]).await;
+    let v = wait_for(&c, &id, 60, is_final).await;
+    assert_eq!(v["state"], "done", "{v}");
+    let r = c.get(&format!("/jobs/{id}/result.json")).await;
+    let got = r.text().await.unwrap();
+    let problem = detente_app::problem::load_problem(&detente_app::Source::file(&dir), 11).unwrap();
+    assert_eq!(
+        got,
+        serde_json::to_string(&detente_app::analyze::document(&problem)).unwrap()
+    );
+    // The domain alone has no parties: refused with the reason, nothing stored.
+    let domain = std::fs::read(dir.join("Laptop-A-domain.xml")).unwrap();
+    let r = c.upload("/scenarios", "Laptop-A-domain.xml", &domain).await;
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("without profiles"), "{body}");
+    assert!(!body.contains("/tmp/"), "no temporary paths: {body}");
+    // A KTAB CSV.
+    let ktab = shared("ktab/dummyData_3Dim.csv");
+    let r = c
+        .upload(
+            "/scenarios",
+            "dummyData_3Dim.csv",
+            &std::fs::read(ktab).unwrap(),
+        )
+        .await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let (_, body) = c.text(&location(&r)).await;
+    assert!(body.contains("(ktab)"), "{body}");
+    assert_eq!(scenario_count(&c).await, 3);
+    server.stop().await;
+}
