@@ -117,8 +117,9 @@ fn by_round_of(r: &SimResult) -> ByRound {
     }
 }
 
-/// A reader's label for a breakdown cause id, with the scenario's names.
-fn cause_label(s: &Scenario, id: &str) -> String {
+/// A reader's label for a breakdown cause id (`threat:<id>`, `walkout:<actor>`, …), with the
+/// scenario's names (the report's and the web workbench's charts).
+pub fn cause_label(s: &Scenario, id: &str) -> String {
     let actor = |a: &str| {
         s.actors
             .iter()

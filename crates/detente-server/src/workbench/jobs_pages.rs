@@ -136,6 +136,7 @@ pub async fn page(
     };
     let doc: Option<Value> = result.as_deref().and_then(|r| serde_json::from_str(r).ok());
     let scenario = library::find(&state.db, &j.scenario_id).await.ok();
+    let loaded = scenario.as_ref().and_then(|s| s.load().ok());
     let final_ = state::is_final(&j.state);
     let kind = Kind::parse(&j.kind);
     let body = html! {
@@ -171,7 +172,7 @@ pub async fn page(
                     " · "
                     a #download-report href={ "/jobs/" (j.id) "/report.html" } { "HTML report of this variant" }
                 }
-                section #results { (super::results::render(kind, doc)) }
+                section #results { (super::results::render(kind, doc, loaded.as_ref().map(|l| &l.scenario))) }
             }
         }
     };

@@ -2,6 +2,8 @@
 //! charts (`detente_report::charts`: outcome bars, by-round curves, causes, tornado) and
 //! tables. The SVG the charts return is the only unescaped markup on a page.
 
+use detente_app::report::cause_label;
+use detente_core::Scenario;
 use detente_report::charts;
 use detente_report::{ByRound, Cause, Outcomes, TornadoRow};
 use maud::{html, Markup, PreEscaped};
@@ -26,10 +28,10 @@ fn text(v: &Value) -> String {
     }
 }
 
-/// The result of a job of `kind`.
-pub fn render(kind: Kind, doc: &Value) -> Markup {
+/// The result of a job of `kind` on `scenario` (for readers' labels; ids without it).
+pub fn render(kind: Kind, doc: &Value, scenario: Option<&Scenario>) -> Markup {
     match kind {
-        Kind::Simulate => simulate(doc),
+        Kind::Simulate => simulate(doc, scenario),
         Kind::Sensitivity => sensitivity(doc),
         Kind::Forecast => forecast(doc),
         Kind::Analyze => analyze(doc),
@@ -70,7 +72,7 @@ fn outcome_table(id: &str, variants: &[(&str, &Value)]) -> Markup {
     }
 }
 
-fn simulate(doc: &Value) -> Markup {
+fn simulate(doc: &Value, scenario: Option<&Scenario>) -> Markup {
     let base = outcomes_of("A", doc);
     let compare = doc.get("compare");
     let by_round = ByRound {
@@ -95,7 +97,7 @@ fn simulate(doc: &Value) -> Markup {
             m.iter()
                 .map(|(id, c)| Cause {
                     id: id.clone(),
-                    label: id.clone(),
+                    label: scenario.map_or_else(|| id.clone(), |s| cause_label(s, id)),
                     p: f(&c["p"]),
                     lo: f(&c["ci"][0]),
                     hi: f(&c["ci"][1]),
