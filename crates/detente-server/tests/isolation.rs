@@ -176,8 +176,8 @@ async fn no_seat_sees_another_seats_secrets() {
             }
         }
     };
-    for seat in 0..3 {
-        let pages = visible(&c, &tokens[seat], false, n).await;
+    for (seat, token) in tokens.iter().enumerate() {
+        let pages = visible(&c, token, false, n).await;
         check(&format!("seat {seat}"), &pages, &others_secrets(Some(seat)));
         // Each seat does see its own.
         let own = &pages[2].1;
@@ -221,11 +221,11 @@ async fn no_seat_sees_another_seats_secrets() {
     // After the end the timeline is revealed to all, but no brief is.
     let (s, _) = c.post_json(&format!("/api/f/{ft}/end"), &json!({})).await;
     assert_eq!(s, 200);
-    for seat in 0..3 {
-        let (s, d) = c.text(&format!("/s/{}/debrief", tokens[seat])).await;
+    for token in &tokens {
+        let (s, d) = c.text(&format!("/s/{token}/debrief")).await;
         assert_eq!(s, 200);
-        for q in 0..2 {
-            for secret in &brief[q] {
+        for b in &brief {
+            for secret in b {
                 assert!(!d.contains(secret.as_str()), "the debrief shows a brief");
             }
         }

@@ -21,10 +21,6 @@ fn seat_link(f: &Value, seat: u64) -> String {
         .to_string()
 }
 
-fn token_of(link: &str) -> &str {
-    link.rsplit('/').next().expect("token")
-}
-
 /// Muscat, shuttle: Iran played by a script, the US by a boulware agent, Oman by the mediator
 /// agent.
 fn muscat_shuttle(seed: u64, rounds: u32) -> Value {

@@ -356,7 +356,7 @@ impl Ctx<'_> {
                 });
             }
             let clock = self.rules.clock(history);
-            if clock > 0 && clock % BRIDGE_EVERY == 0 {
+            if clock > 0 && clock.is_multiple_of(BRIDGE_EVERY) {
                 if let Some(b) = self.with_mediator_view(history, |v| med.bridge(v)) {
                     out.push(Out {
                         to: ALL,

@@ -186,17 +186,15 @@ impl Hub {
             .map_err(|e| ServerError::Internal(format!("an agent failed: {e}")))?;
             let Some((from, outs)) = moves else { break };
             for o in outs {
-                model::append(
-                    &self.db,
-                    id,
+                let m = model::NewMsg {
                     from,
-                    o.to,
-                    o.kind,
-                    o.package.as_deref(),
-                    &o.note,
-                    now,
-                )
-                .await?;
+                    to: o.to,
+                    kind: o.kind,
+                    package: o.package.as_deref(),
+                    note: &o.note,
+                    at: now,
+                };
+                model::append(&self.db, id, m).await?;
             }
             changed = true;
         }
@@ -224,17 +222,15 @@ impl Hub {
         }
         let history = model::messages(&self.db, id).await?;
         let (to, kind, package, note) = check(&s, &history)?;
-        model::append(
-            &self.db,
-            id,
+        let m = model::NewMsg {
             from,
             to,
             kind,
-            package.as_deref(),
-            &note,
-            now_ms(),
-        )
-        .await?;
+            package: package.as_deref(),
+            note: &note,
+            at: now_ms(),
+        };
+        model::append(&self.db, id, m).await?;
         self.notify(id, history.len() as i64 + 1);
         self.settle_locked(id).await
     }
