@@ -523,3 +523,123 @@ async fn a_whole_session_runs_on_postgres() {
     check_outcome(&st, &fac);
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agents_alone_play_every_protocol_to_an_end() {
+    let server = Server::start().await;
+    let c = server.client().await;
+    for (proto, strategies) in [
+        ("shuttle", ["micro", "tit-for-tat"]),
+        ("direct", ["boulware", "conceder"]),
+        ("single-text", ["linear", "random"]),
+    ] {
+        let body = json!({
+            "scenario": "muscat-2026", "protocol": proto, "rounds": 5, "seed": 21,
+            "seats": [{"player": "agent", "strategy": strategies[0]}, {"player": "agent", "strategy": strategies[1]}],
+            "mediator": if proto == "direct" { Value::Null } else { json!({"player": "agent"}) },
+        });
+        let f = create(&c, body.clone()).await;
+        // Agents play as soon as the session opens; with every seat filled it ends at once.
+        assert_eq!(f["state"], "ended", "{proto}: {f}");
+        let reason = f["end_reason"].as_str().unwrap();
+        assert!(
+            ["agreement", "rounds", "walk-away"].contains(&reason),
+            "{proto}: {reason}"
+        );
+        let again = create(&c, body).await;
+        assert_eq!(again["end_reason"], f["end_reason"], "{proto}");
+        assert_eq!(again["messages"], f["messages"], "{proto}");
+        eprintln!("{proto}: {reason} after {} messages", f["messages"]);
+        // The facilitator sees the debrief link and the debrief.
+        let ft = f["facilitator"].as_str().unwrap();
+        let (s, page) = c.text(&format!("/f/{ft}")).await;
+        assert_eq!(s, 200);
+        assert!(page.contains("id=\"debrief-link\""));
+        let (s, d) = c.text(&format!("/f/{ft}/debrief")).await;
+        assert_eq!(s, 200, "{d}");
+        assert!(d.contains("id=\"debrief-class\""));
+    }
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_seat_page_works_without_script() {
+    let server = Server::start().await;
+    let c = server.client().await;
+    let f = create(
+        &c,
+        json!({
+            "scenario": "muscat-2026", "protocol": "direct", "rounds": 2, "seed": 8,
+            "seats": [{"player": "human"}, {"player": "human"}],
+        }),
+    )
+    .await;
+    let (iran, us) = (seat_link(&f, 0), seat_link(&f, 1));
+    let (s, page) = c.text(&iran).await;
+    assert_eq!(s, 200);
+    for id in [
+        "id=\"offer-builder\"",
+        "id=\"issue_0\"",
+        "id=\"worth\"",
+        "id=\"send-offer\"",
+        "id=\"value-package\"",
+        "id=\"inbox\"",
+        "id=\"session-state\"",
+        "id=\"brief\"",
+        "/assets/rooms.js",
+    ] {
+        assert!(page.contains(id), "{id} missing");
+    }
+    // "What is this worth to me" without script: the form's GET renders the score.
+    let (_, st) = c.json(&format!("/api{iran}/state")).await;
+    let n = st["issues"].as_array().unwrap().len();
+    let fields: Vec<(String, String)> =
+        (0..n).map(|k| (format!("issue_{k}"), "1".into())).collect();
+    let q: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let (_, v) = c.json(&format!("/api{iran}/value?{}", q.join("&"))).await;
+    let (s, valued) = c.text(&format!("{iran}?{}", q.join("&"))).await;
+    assert_eq!(s, 200);
+    let shown = match v["utility"].as_f64() {
+        Some(u) => format!("{u:.3}"),
+        None => "red line".into(),
+    };
+    assert!(
+        valued.contains(&format!("<output id=\"worth\">{shown}")),
+        "{shown}"
+    );
+    // An offer by form post, then the other seat accepts by form post.
+    let mut form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    form.extend([("kind", "offer"), ("to", "1"), ("note", "By form.")]);
+    let r = c
+        .post_form(&format!("{iran}/messages?_csrf={}", c.csrf), &form)
+        .await;
+    assert_eq!(r.status(), 303);
+    let (_, page) = c.text(&us).await;
+    assert!(page.contains("class=\"msg offer\""));
+    assert!(
+        page.contains("class=\"accept\""),
+        "an accept button for the package on the table"
+    );
+    let r = c
+        .post_form(
+            &format!("{us}/messages?_csrf={}", c.csrf),
+            &[("kind", "accept")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let (_, page) = c.text(&us).await;
+    assert!(page.contains("data-state=\"ended\"") && page.contains("id=\"debrief-link\""));
+    // A form without the CSRF token is refused.
+    let r = c
+        .http
+        .post(server.url(&format!("{iran}/messages")))
+        .form(&[("kind", "note"), ("note", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    server.stop().await;
+}
