@@ -643,3 +643,75 @@ async fn the_seat_page_works_without_script() {
     assert_eq!(r.status(), 403);
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_agents_in_direct_talks_play_the_engines_alternating_offers() {
+    use detente_negotiate::scenario::{ProtocolKind, RunSpec, ScenarioProblem, DEFAULT_STEPS};
+    let server = Server::start().await;
+    let c = server.client().await;
+    let scenario = detente_core::builtin::muscat();
+    let problem = ScenarioProblem::from_scenario(&scenario, DEFAULT_STEPS).unwrap();
+    for (a, b, rounds) in [
+        ("boulware", "conceder", 5),
+        ("linear", "tit-for-tat", 4),
+        ("micro", "boulware", 3),
+    ] {
+        let f = create(
+            &c,
+            json!({
+                "scenario": "muscat-2026", "protocol": "direct", "rounds": rounds, "seed": 5,
+                "seats": [{"player": "agent", "strategy": a}, {"player": "agent", "strategy": b}],
+            }),
+        )
+        .await;
+        let engine = problem
+            .run(&RunSpec {
+                protocol: ProtocolKind::Sao,
+                strategies: vec![a.into(), b.into()],
+                rounds: rounds * 2,
+                seed: 5,
+                direct_from: None,
+                stop: None,
+            })
+            .unwrap();
+        // The room's timeline, as the engine writes its trace: (from, kind, outcome).
+        let (_, st) = c.json(&format!("/api{}/state", seat_link(&f, 0))).await;
+        let room: Vec<(u64, String, Option<u64>)> = st["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                let o = m["package"].as_array().map(|p| {
+                    let p: Vec<usize> = p.iter().map(|x| x.as_u64().unwrap() as usize).collect();
+                    problem.domain.space.encode(&p)
+                });
+                (
+                    m["from"].as_u64().unwrap(),
+                    m["kind"].as_str().unwrap().to_string(),
+                    o,
+                )
+            })
+            .collect();
+        let trace: Vec<(u64, String, Option<u64>)> = engine
+            .session
+            .trace
+            .iter()
+            .map(|m| {
+                let from = match m.from {
+                    detente_negotiate::protocol::Actor::Party(p) => p as u64,
+                    detente_negotiate::protocol::Actor::Mediator => 9,
+                };
+                // A walk-away carries no package in a room.
+                let o = m.outcome.filter(|_| m.kind.as_str() != "walk-away");
+                (from, m.kind.as_str().to_string(), o)
+            })
+            .collect();
+        assert_eq!(room, trace, "{a} vs {b}, {rounds} rounds");
+        let agreement = st["session"]["agreement"].as_array().map(|p| {
+            let p: Vec<usize> = p.iter().map(|x| x.as_u64().unwrap() as usize).collect();
+            problem.domain.space.encode(&p)
+        });
+        assert_eq!(agreement, engine.agreement, "{a} vs {b}");
+    }
+    server.stop().await;
+}
