@@ -715,3 +715,69 @@ async fn two_agents_in_direct_talks_play_the_engines_alternating_offers() {
     }
     server.stop().await;
 }
+
+/// Moves a session's wall-clock deadline (the shortest limit a form allows is a minute).
+async fn set_deadline(db: &str, facilitator: &str, at: i64) {
+    let d = detente_server::db::Db::open(db).await.unwrap();
+    sqlx::query("UPDATE sessions SET deadline_at = $1 WHERE facilitator_token = $2")
+        .bind(at)
+        .bind(facilitator)
+        .execute(&d.pool)
+        .await
+        .unwrap();
+    d.pool.close().await;
+}
+
+async fn state_in_db(db: &str, facilitator: &str) -> (String, Option<String>) {
+    use sqlx::Row;
+    let d = detente_server::db::Db::open(db).await.unwrap();
+    let r = sqlx::query("SELECT state, end_reason FROM sessions WHERE facilitator_token = $1")
+        .bind(facilitator)
+        .fetch_one(&d.pool)
+        .await
+        .unwrap();
+    let out = (r.get("state"), r.get("end_reason"));
+    d.pool.close().await;
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_clock_ends_sessions_on_requests_and_by_timer() {
+    let server = Server::start().await;
+    let c = server.client().await;
+    let body = json!({
+        "scenario": "muscat-2026", "protocol": "direct", "rounds": 3, "minutes": 30,
+        "seats": [{"player": "human"}, {"player": "human"}],
+    });
+    // Checked on a request: a session past its deadline refuses messages.
+    let f = create(&c, body.clone()).await;
+    assert!(f["deadline_at"].as_i64().unwrap() > detente_server::db::now_ms() + 29 * 60_000);
+    let ft = f["facilitator"].as_str().unwrap().to_string();
+    set_deadline(&server.db, &ft, detente_server::db::now_ms() - 1).await;
+    let (s, v) = c
+        .post_json(
+            &format!("/api{}/messages", seat_link(&f, 0)),
+            &json!({"kind": "note", "note": "Too late?"}),
+        )
+        .await;
+    assert_eq!(s, 409, "{v}");
+    assert_eq!(
+        state_in_db(&server.db, &ft).await,
+        ("ended".into(), Some("time".into()))
+    );
+    // By the timer, with nobody asking: timers of open sessions restart with the server.
+    let g = create(&c, body).await;
+    let gt = g["facilitator"].as_str().unwrap().to_string();
+    let db = server.db.clone();
+    let dir = server.stop().await;
+    set_deadline(&db, &gt, detente_server::db::now_ms() + 2000).await;
+    let again = Server::start_with(&db).await;
+    assert_eq!(state_in_db(&db, &gt).await.0, "open");
+    tokio::time::sleep(std::time::Duration::from_millis(3000)).await;
+    assert_eq!(
+        state_in_db(&db, &gt).await,
+        ("ended".into(), Some("time".into()))
+    );
+    again.stop().await;
+    drop(dir);
+}
