@@ -24,12 +24,16 @@ fn seat_link(f: &Value, seat: u64) -> String {
 /// Muscat, shuttle: Iran played by a script, the US by a boulware agent, Oman by the mediator
 /// agent.
 fn muscat_shuttle(seed: u64, rounds: u32) -> Value {
+    muscat_shuttle_with(seed, rounds, "boulware")
+}
+
+fn muscat_shuttle_with(seed: u64, rounds: u32, us: &str) -> Value {
     json!({
         "scenario": "muscat-2026",
         "protocol": "shuttle",
         "rounds": rounds,
         "seed": seed,
-        "seats": [{"player": "human"}, {"player": "agent", "strategy": "boulware"}],
+        "seats": [{"player": "human"}, {"player": "agent", "strategy": us}],
         "mediator": {"player": "agent"},
     })
 }
@@ -38,9 +42,9 @@ fn muscat_shuttle(seed: u64, rounds: u32) -> Value {
 /// margin that shrinks as its offers run out; otherwise rejects it and offers its own
 /// package (its best at first, then what is on the table with its best option on the issue
 /// it cares most about). Returns the final state.
-async fn play(c: &Client, link: &str) -> Value {
+async fn play(c: &Client, link: &str, turns: usize) -> Value {
     let api = format!("/api{link}");
-    for _ in 0..80 {
+    for _ in 0..turns {
         let (s, st) = c.json(&format!("{api}/state")).await;
         assert_eq!(s, 200, "{st}");
         if st["session"]["state"] == "ended" {
@@ -117,11 +121,11 @@ async fn play(c: &Client, link: &str) -> Value {
 
 /// Plays a whole scripted session on `server`; returns (final state of the scripted seat,
 /// the facilitator's view, the timeline as (from, to, kind, package)).
-async fn scripted_session(server: &Server, seed: u64) -> (Value, Value, Vec<Value>) {
+async fn scripted_session(server: &Server, seed: u64, us: &str) -> (Value, Value, Vec<Value>) {
     let c = server.client().await;
-    let f = create(&c, muscat_shuttle(seed, 4)).await;
+    let f = create(&c, muscat_shuttle_with(seed, 4, us)).await;
     let link = seat_link(&f, 0);
-    let st = play(&c, &link).await;
+    let st = play(&c, &link, 80).await;
     let ftoken = f["facilitator"].as_str().unwrap();
     let (_, fac) = c.json(&format!("/api/f/{ftoken}/state")).await;
     let timeline = st["messages"]
@@ -268,10 +272,10 @@ async fn sessions_are_created_by_form_and_by_json() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scripted_person_plays_muscat_against_agents_deterministically() {
     let server = Server::start().await;
-    let (st, fac, timeline) = scripted_session(&server, 11).await;
+    let (st, fac, timeline) = scripted_session(&server, 11, "boulware").await;
     check_outcome(&st, &fac);
     // The same seed and the same moves give the same session.
-    let (st2, _, timeline2) = scripted_session(&server, 11).await;
+    let (st2, _, timeline2) = scripted_session(&server, 11, "boulware").await;
     assert_eq!(timeline, timeline2);
     assert_eq!(st["session"]["agreement"], st2["session"]["agreement"]);
     // Iran saw only what was addressed to it or sent by it.
@@ -515,11 +519,42 @@ async fn state_survives_a_restart() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agents_pick_up_where_they_left_off_after_a_restart() {
+    // The same scripted session, once straight through and once with a restart after three
+    // turns: the agents (the US plays MiCRO, whose state is its own count of concessions),
+    // rebuilt from the stored history, play on identically.
+    let server = Server::start().await;
+    let (straight, _, timeline) = scripted_session(&server, 17, "micro").await;
+    let c = server.client().await;
+    let f = create(&c, muscat_shuttle_with(17, 4, "micro")).await;
+    let link = seat_link(&f, 0);
+    play(&c, &link, 3).await;
+    let db = server.db.clone();
+    let dir = server.stop().await;
+    let again = Server::start_with(&db).await;
+    let c = again.client().await;
+    let st = play(&c, &link, 80).await;
+    let resumed: Vec<Value> = st["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| json!([m["from"], m["to"], m["kind"], m["package"]]))
+        .collect();
+    assert_eq!(resumed, timeline);
+    assert_eq!(
+        st["session"]["end_reason"],
+        straight["session"]["end_reason"]
+    );
+    again.stop().await;
+    drop(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_whole_session_runs_on_postgres() {
     let Some(pg) = Postgres::start() else { return };
     let url = pg.database("detente_rooms");
     let server = Server::start_with(&url).await;
-    let (st, fac, _) = scripted_session(&server, 11).await;
+    let (st, fac, _) = scripted_session(&server, 11, "boulware").await;
     check_outcome(&st, &fac);
     server.stop().await;
 }
