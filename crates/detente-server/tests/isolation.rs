@@ -204,6 +204,8 @@ async fn no_seat_sees_another_seats_secrets() {
         format!("/s/{ft}"),
         format!("/api/s/{ft}/state"),
         format!("/s/{ft}/debrief"),
+        format!("/s/{ft}/events"),
+        format!("/api/s/{ft}/value?package=0"),
         format!("/api/s/{}/state", tokens[0].to_uppercase()),
         format!("/s/{}x", tokens[0]),
         format!("/api/s/{}/state", &tokens[0][..63]),
