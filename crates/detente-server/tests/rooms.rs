@@ -290,6 +290,7 @@ async fn a_scripted_person_plays_muscat_against_agents_deterministically() {
         "id=\"debrief-plane\"",
         "<svg",
         "id=\"debrief-sim\"",
+        "id=\"debrief-utilities\"",
         "id=\"debrief-timeline\"",
         "this session",
     ] {
