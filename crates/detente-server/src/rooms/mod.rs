@@ -117,7 +117,11 @@ impl Hub {
             .await
             .map_err(|e| ServerError::Internal(format!("building the problem: {e}")))??;
         let g = Arc::new(Mutex::new(g));
-        *cell.game.lock().unwrap_or_else(|e| e.into_inner()) = Some(g.clone());
+        // Only running sessions keep their problem in memory; an ended one (a debrief) builds
+        // it again when asked.
+        if !s.ended() {
+            *cell.game.lock().unwrap_or_else(|e| e.into_inner()) = Some(g.clone());
+        }
         Ok(g)
     }
 
@@ -198,11 +202,19 @@ impl Hub {
             }
             changed = true;
         }
+        let s = model::session(&self.db, id).await?;
+        if s.ended() {
+            self.cell(id)
+                .game
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take();
+        }
         if changed {
             let n = model::messages(&self.db, id).await?.len() as i64;
             self.notify(id, n);
         }
-        model::session(&self.db, id).await
+        Ok(s)
     }
 
     /// Stores a message from a seat (checked by `check` under the lock against the current
@@ -242,6 +254,7 @@ impl Hub {
         let s = self.settle_locked(id).await?;
         if !s.ended() {
             model::end(&self.db, id, "facilitator", None).await?;
+            cell.game.lock().unwrap_or_else(|e| e.into_inner()).take();
             let n = model::messages(&self.db, id).await?.len() as i64;
             self.notify(id, n);
         }
