@@ -64,8 +64,16 @@ fn actor_of(rules: &Rules, seat: i64) -> Actor {
 }
 
 impl Ctx<'_> {
-    fn clock_time(&self, prefix: &[Msg], at: i64) -> (u32, f64) {
-        let clock = self.rules.clock(prefix);
+    /// The round and relative time of a decision: a proposal is made in the round of the
+    /// next move (moves made so far), an answer in the round of the latest move (as in the
+    /// engine's protocols, where an offer and its answers share a round).
+    fn clock_time(&self, prefix: &[Msg], at: i64, answer: bool) -> (u32, f64) {
+        let moves = self.rules.clock(prefix);
+        let clock = if answer {
+            moves.saturating_sub(1)
+        } else {
+            moves
+        };
         let budget = self.rules.budget();
         let mut t = if budget <= 1 {
             1.0
@@ -103,9 +111,15 @@ impl Ctx<'_> {
         (received, sent)
     }
 
-    fn with_view<R>(&self, p: usize, prefix: &[Msg], at: i64, f: impl FnOnce(&View<'_>) -> R) -> R {
+    fn with_view<R>(
+        &self,
+        p: usize,
+        prefix: &[Msg],
+        (at, answer): (i64, bool),
+        f: impl FnOnce(&View<'_>) -> R,
+    ) -> R {
         let (received, sent) = self.books(p, prefix);
-        let (round, time) = self.clock_time(prefix, at);
+        let (round, time) = self.clock_time(prefix, at, answer);
         let d = &self.game.problem.domain;
         let view = View {
             me: p,
@@ -141,7 +155,7 @@ impl Ctx<'_> {
                 _ => {}
             }
         }
-        let (round, _) = self.clock_time(prefix, 0);
+        let (round, _) = self.clock_time(prefix, 0, true);
         let view = MediatorView {
             n_parties: n,
             round,
@@ -164,10 +178,10 @@ impl Ctx<'_> {
             match (m.kind, &m.package) {
                 (Kind::Accept | Kind::Reject, Some(pkg)) => {
                     let o = self.outcome(pkg);
-                    self.with_view(p, prefix, m.at, |v| s.respond(v, o));
+                    self.with_view(p, prefix, (m.at, true), |v| s.respond(v, o));
                 }
                 (Kind::Offer, _) => {
-                    self.with_view(p, prefix, m.at, |v| s.propose(v));
+                    self.with_view(p, prefix, (m.at, false), |v| s.propose(v));
                 }
                 _ => {}
             }
@@ -227,7 +241,7 @@ impl Ctx<'_> {
     }
 
     fn propose(&self, s: &mut Box<dyn Strategy>, p: usize, history: &[Msg], now: i64) -> Out {
-        match self.with_view(p, history, now, |v| s.propose(v)) {
+        match self.with_view(p, history, (now, false), |v| s.propose(v)) {
             Action::Offer(o) => Out {
                 to: self.default_to(p as i64),
                 kind: Kind::Offer,
@@ -257,7 +271,7 @@ impl Ctx<'_> {
             };
             let o = self.outcome(&pkg);
             let to = m.from;
-            return match self.with_view(p, history, now, |v| s.respond(v, o)) {
+            return match self.with_view(p, history, (now, true), |v| s.respond(v, o)) {
                 Response::Accept => vec![Out {
                     to,
                     kind: Kind::Accept,
@@ -356,7 +370,7 @@ impl Ctx<'_> {
                 });
             }
             let clock = self.rules.clock(history);
-            if clock > 0 && clock % BRIDGE_EVERY == 0 {
+            if clock > 0 && clock.is_multiple_of(BRIDGE_EVERY) {
                 if let Some(b) = self.with_mediator_view(history, |v| med.bridge(v)) {
                     out.push(Out {
                         to: ALL,

@@ -510,6 +510,7 @@ pub fn seat_json(c: &SeatCtx, history: &[Msg]) -> Value {
             "id": g.problem.issue_ids[k],
             "name": g.issue_name(k),
             "options": (0..g.problem.domain.space.issues()[k].len()).map(|o| g.option_label(k, o)).collect::<Vec<_>>(),
+            "values": (0..g.problem.domain.space.issues()[k].len()).map(|o| g.problem.option_json(k, o)).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "on_table": table,
         "messages": visible,

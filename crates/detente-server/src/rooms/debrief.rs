@@ -5,7 +5,7 @@
 
 use axum::extract::{Path, State};
 use axum::Extension;
-use detente_app::{Phase, Quiet};
+use detente_app::Quiet;
 use detente_negotiate::analysis::analyze;
 use detente_report::{ActorRow, Plane, PlaneOffer};
 use detente_sim::SimConfig;
@@ -154,19 +154,40 @@ async fn simulated(
         params: detente_sim::Params::default(),
     };
     let v = tokio::task::spawn_blocking(move || -> Result<Value> {
-        let r = detente_app::simulate::simulate(&scenario, &cfg, Phase::Simulate, &Quiet)
-            .map_err(|e| ServerError::Unprocessable(format!("the simulation failed: {e}")))?;
+        let failed = |e: String| ServerError::Unprocessable(format!("the simulation failed: {e}"));
+        // One chunk holding every run: its records give the per-run utilities, and reduced it
+        // is exactly `simulate`'s result.
+        let chunk = detente_app::simulate::chunk(&scenario, &cfg, 0..SIM_RUNS as u64, &Quiet)
+            .map_err(|e| failed(e.to_string()))?;
+        let deals: Vec<Vec<f64>> = chunk
+            .records
+            .iter()
+            .filter(|r| r.class == detente_sim::Class::Deal)
+            .map(|r| r.utilities.clone())
+            .collect();
+        let r = detente_sim::reduce(&scenario, &cfg, vec![chunk])
+            .map_err(|e| failed(e.to_string()))?;
         Ok(json!({
             "runs": r.runs,
             "seed": r.seed,
             "classes": r.outcomes.iter().map(|(c, o)| json!({"class": c.as_str(), "p": o.p, "lo": o.ci[0], "hi": o.ci[1]})).collect::<Vec<_>>(),
-            "utilities": r.utilities.iter().map(|(a, u)| json!({"party": a, "mean": u})).collect::<Vec<_>>(),
+            "utilities": r.utilities.iter().enumerate().map(|(p, (a, u))| {
+                let mut d: Vec<f64> = deals.iter().filter_map(|x| x.get(p).copied()).filter(|x| x.is_finite()).collect();
+                d.sort_by(f64::total_cmp);
+                json!({"party": a, "mean": u, "deal_utilities": d})
+            }).collect::<Vec<_>>(),
         }))
     })
     .await
     .map_err(|e| ServerError::Internal(e.to_string()))??;
     model::store_debrief(&state.db, &s.id, &v.to_string()).await?;
     Ok(v)
+}
+
+/// The `q` quantile of sorted values (nearest rank).
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let k = ((sorted.len() as f64 - 1.0) * q).round() as usize;
+    sorted[k.min(sorted.len() - 1)]
 }
 
 /// The session's outcome class in the simulation's terms.
@@ -260,14 +281,22 @@ async fn render(state: &AppState, csrf: &str, s: Session, back: String) -> Resul
                     }
                 }
                 p #debrief-class { "This session ended in " strong { (class) } "; " (format!("{:.0} %", p_class * 100.0)) " of the simulated futures ended that way." }
-                table {
-                    tr { th { "Party" } th.num { "This session" } th.num { "Simulated mean (all runs)" } }
+                table #debrief-utilities {
+                    tr { th { "Party" } th.num { "This session" } th.num { "Simulated mean (all runs)" } th.num { "Simulated deals: 10th–50th–90th percentile" } th.num { "Simulated deals worth less than this session" } }
                     @for p in 0..parties {
-                        @let mean = sim["utilities"].as_array().and_then(|a| a.iter().find(|x| x["party"] == g.problem.party_ids[p].as_str())).and_then(|x| x["mean"].as_f64());
-                        tr { td { (g.problem.party_ids[p]) } td.num { (fmt_u(utilities[p])) } td.num { @if let Some(m) = mean { (format!("{m:.3}")) } @else { "—" } } }
+                        @let row = sim["utilities"].as_array().and_then(|a| a.iter().find(|x| x["party"] == g.problem.party_ids[p].as_str()));
+                        @let mean = row.and_then(|x| x["mean"].as_f64());
+                        @let deals: Vec<f64> = row.and_then(|x| x["deal_utilities"].as_array()).map(|a| a.iter().filter_map(Value::as_f64).collect()).unwrap_or_default();
+                        tr {
+                            td { (g.problem.party_ids[p]) }
+                            td.num { (fmt_u(utilities[p])) }
+                            td.num { @if let Some(m) = mean { (format!("{m:.3}")) } @else { "—" } }
+                            td.num { @if deals.is_empty() { "no simulated deal" } @else { (format!("{:.3} – {:.3} – {:.3}", quantile(&deals, 0.1), quantile(&deals, 0.5), quantile(&deals, 0.9))) } }
+                            td.num { @if deals.is_empty() { "—" } @else { (format!("{:.0} % of {}", 100.0 * deals.iter().filter(|&&d| d < utilities[p]).count() as f64 / deals.len() as f64, deals.len())) } }
+                        }
                     }
                 }
-                p.muted { "What compares and what does not: the simulation plays the whole scenario — events, threats, shifting positions, interim packages — with engine agents, while this room played the static negotiation problem with the scenario's positions as they stand. The outcome classes and the 0–1 utility scale are the same; an interim package cannot happen in a room. The simulated means are over all runs, deals and failures alike." }
+                p.muted { "What compares and what does not: the simulation plays the whole scenario — events, threats, shifting positions, interim packages — with engine agents, while this room played the static negotiation problem with the scenario's positions as they stand. The outcome classes and the 0–1 utility scale are the same; an interim package cannot happen in a room. The simulated means are over all runs, deals and failures alike; the percentiles are over the simulated deals only, each valued by the simulation at the end of its run." }
             }
             section #debrief-timeline.card {
                 h2 { "The full timeline" }

@@ -171,6 +171,7 @@ impl Game {
                             (Value::String(a), Value::String(b)) => a == b,
                             (Value::String(a), _) => {
                                 self.problem.domain.space.issues()[k].options[o] == *a
+                                    || self.option_label(k, o) == *a
                             }
                             _ => false,
                         }

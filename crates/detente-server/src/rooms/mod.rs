@@ -117,7 +117,11 @@ impl Hub {
             .await
             .map_err(|e| ServerError::Internal(format!("building the problem: {e}")))??;
         let g = Arc::new(Mutex::new(g));
-        *cell.game.lock().unwrap_or_else(|e| e.into_inner()) = Some(g.clone());
+        // Only running sessions keep their problem in memory; an ended one (a debrief) builds
+        // it again when asked.
+        if !s.ended() {
+            *cell.game.lock().unwrap_or_else(|e| e.into_inner()) = Some(g.clone());
+        }
         Ok(g)
     }
 
@@ -186,25 +190,31 @@ impl Hub {
             .map_err(|e| ServerError::Internal(format!("an agent failed: {e}")))?;
             let Some((from, outs)) = moves else { break };
             for o in outs {
-                model::append(
-                    &self.db,
-                    id,
+                let m = model::NewMsg {
                     from,
-                    o.to,
-                    o.kind,
-                    o.package.as_deref(),
-                    &o.note,
-                    now,
-                )
-                .await?;
+                    to: o.to,
+                    kind: o.kind,
+                    package: o.package.as_deref(),
+                    note: &o.note,
+                    at: now,
+                };
+                model::append(&self.db, id, m).await?;
             }
             changed = true;
+        }
+        let s = model::session(&self.db, id).await?;
+        if s.ended() {
+            self.cell(id)
+                .game
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take();
         }
         if changed {
             let n = model::messages(&self.db, id).await?.len() as i64;
             self.notify(id, n);
         }
-        model::session(&self.db, id).await
+        Ok(s)
     }
 
     /// Stores a message from a seat (checked by `check` under the lock against the current
@@ -224,17 +234,15 @@ impl Hub {
         }
         let history = model::messages(&self.db, id).await?;
         let (to, kind, package, note) = check(&s, &history)?;
-        model::append(
-            &self.db,
-            id,
+        let m = model::NewMsg {
             from,
             to,
             kind,
-            package.as_deref(),
-            &note,
-            now_ms(),
-        )
-        .await?;
+            package: package.as_deref(),
+            note: &note,
+            at: now_ms(),
+        };
+        model::append(&self.db, id, m).await?;
         self.notify(id, history.len() as i64 + 1);
         self.settle_locked(id).await
     }
@@ -246,6 +254,7 @@ impl Hub {
         let s = self.settle_locked(id).await?;
         if !s.ended() {
             model::end(&self.db, id, "facilitator", None).await?;
+            cell.game.lock().unwrap_or_else(|e| e.into_inner()).take();
             let n = model::messages(&self.db, id).await?.len() as i64;
             self.notify(id, n);
         }

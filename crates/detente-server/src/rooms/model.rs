@@ -297,17 +297,32 @@ pub async fn create(db: &Db, s: &NewSession) -> Result<(String, String, Vec<Stri
     Ok((id, facilitator, tokens))
 }
 
+/// A message to append.
+pub struct NewMsg<'a> {
+    /// Sender's seat.
+    pub from: i64,
+    /// Recipient's seat, or [`ALL`].
+    pub to: i64,
+    /// Kind.
+    pub kind: Kind,
+    /// Package.
+    pub package: Option<&'a [usize]>,
+    /// Note.
+    pub note: &'a str,
+    /// Time (Unix ms).
+    pub at: i64,
+}
+
 /// Appends a message (the caller holds the session's lock); returns its sequence number.
-pub async fn append(
-    db: &Db,
-    session: &str,
-    from: i64,
-    to: i64,
-    kind: Kind,
-    package: Option<&[usize]>,
-    note: &str,
-    at: i64,
-) -> Result<i64> {
+pub async fn append(db: &Db, session: &str, m: NewMsg<'_>) -> Result<i64> {
+    let NewMsg {
+        from,
+        to,
+        kind,
+        package,
+        note,
+        at,
+    } = m;
     let r = sqlx::query("SELECT COALESCE(MAX(seq), 0) AS m FROM messages WHERE session_id = $1")
         .bind(session)
         .fetch_one(&db.pool)

@@ -294,12 +294,12 @@ fn brief(g: &Game, p: usize) -> Markup {
             table.brief-issues {
                 tr { th { "Issue" } th { "Your position" } th.num { "Weight" } th { "Red line" } th { "Worth of each option to you (weight × value)" } }
                 @for k in 0..g.issues() {
-                    @let stance = actor.and_then(|a| s.scenario_issue_stance(a, &g.problem.issue_ids[k]));
+                    @let stance = actor.and_then(|a| stance_text(s, a, &g.problem.issue_ids[k]));
                     tr.brief-issue data-issue=(k) {
                         td { (g.issue_name(k)) }
-                        td { @if let Some((_, st)) = stance.as_ref() { (st.1) } @else { "no stance" } }
+                        td { @if let Some((pos, _)) = stance.as_ref() { (pos) } @else { "no stance" } }
                         td.num { (format!("{:.3}", u.weights[k])) }
-                        td.red-line { @if let Some((_, st)) = stance.as_ref() { @if let Some(r) = &st.2 { (r) } @else { "none" } } }
+                        td.red-line { @if let Some((_, red)) = stance.as_ref() { @if let Some(r) = red { (r) } @else { "none" } } }
                         td {
                             @for (o, w) in tables[k].iter().enumerate() {
                                 span.opt-worth { (g.option_label(k, o)) ": " (if w.is_finite() { format!("{w:.3}") } else { "red line".into() }) }
@@ -313,35 +313,22 @@ fn brief(g: &Game, p: usize) -> Markup {
     }
 }
 
-/// Positions and red lines as text, for briefs: (position label, red line label).
-trait StanceText {
-    /// The stance of actor `a` on the issue with id `issue`: (issue index, (index, position,
-    /// red line)).
-    fn scenario_issue_stance(
-        &self,
-        a: usize,
-        issue: &str,
-    ) -> Option<(usize, (usize, String, Option<String>))>;
-}
-
-impl StanceText for detente_core::Scenario {
-    fn scenario_issue_stance(
-        &self,
-        a: usize,
-        issue: &str,
-    ) -> Option<(usize, (usize, String, Option<String>))> {
-        let i = self.issues.iter().position(|x| x.id == issue)?;
-        let st = self.stance(a, i)?;
-        let is = &self.issues[i];
-        let pos = is.label(st.position.value);
-        let red = st.red_line.map(|r| match (r.min, r.max) {
-            (Some(lo), Some(hi)) => format!("between {} and {}", is.label(lo), is.label(hi)),
-            (Some(lo), None) => format!("at least {}", is.label(lo)),
-            (None, Some(hi)) => format!("at most {}", is.label(hi)),
-            (None, None) => "none".to_string(),
-        });
-        Some((i, (i, pos, red)))
-    }
+/// Actor `a`'s position on the issue with id `issue`, and its red line, as text.
+fn stance_text(
+    s: &detente_core::Scenario,
+    a: usize,
+    issue: &str,
+) -> Option<(String, Option<String>)> {
+    let i = s.issues.iter().position(|x| x.id == issue)?;
+    let st = s.stance(a, i)?;
+    let is = &s.issues[i];
+    let red = st.red_line.map(|r| match (r.min, r.max) {
+        (Some(lo), Some(hi)) => format!("between {} and {}", is.label(lo), is.label(hi)),
+        (Some(lo), None) => format!("at least {}", is.label(lo)),
+        (None, Some(hi)) => format!("at most {}", is.label(hi)),
+        (None, None) => "none".to_string(),
+    });
+    Some((is.label(st.position.value), red))
 }
 
 fn msg_item(g: &Game, seats: &[Seat], m: &Msg, me: Option<usize>) -> Markup {
