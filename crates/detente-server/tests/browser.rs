@@ -160,10 +160,20 @@ async fn a_person_plays_iran_against_an_agent_through_the_mediator_to_an_agreeme
         return;
     };
     let server = Server::start().await;
-    // The facilitator opens a shuttle room: Iran a person, the United States and the mediator
-    // detente agents (the form's defaults for the Muscat scenario).
+    // The facilitator opens a shuttle room: Iran a person, the United States a conceding
+    // detente agent, the mediator a detente agent; 20 offers each.
     b.client.goto(&server.url("/sessions/new")).await.unwrap();
     b.wait_for("#new-session", 10).await;
+    b.client
+        .find(Locator::Css("select[name=strategy_1]"))
+        .await
+        .unwrap()
+        .select_by_value("conceder")
+        .await
+        .unwrap();
+    let rounds = b.wait_for("#rounds", 5).await;
+    rounds.clear().await.unwrap();
+    rounds.send_keys("20").await.unwrap();
     b.screenshot("new-session").await;
     b.client
         .find(Locator::Css("#create-session"))
@@ -190,14 +200,47 @@ async fn a_person_plays_iran_against_an_agent_through_the_mediator_to_an_agreeme
     // Choose, on every issue, the option Iran values most (from its own tables on the page).
     let tables: serde_json::Value =
         serde_json::from_str(&attr(&b, "#offer-builder", "data-utility").await.unwrap()).unwrap();
-    for (k, sel) in selects.iter().enumerate() {
+    let best: Vec<usize> = (0..selects.len())
+        .map(|k| {
+            let t = tables["tables"][k].as_array().unwrap();
+            (0..t.len())
+                .filter(|&o| t[o].is_number())
+                .max_by(|&x, &y| t[x].as_f64().unwrap().total_cmp(&t[y].as_f64().unwrap()))
+                .unwrap()
+        })
+        .collect();
+    let choose_best = || async {
+        for (k, o) in best.iter().enumerate() {
+            b.client
+                .find(Locator::Css(&format!("#offer-builder #issue_{k}")))
+                .await
+                .unwrap()
+                .select_by_value(&o.to_string())
+                .await
+                .unwrap();
+        }
+    };
+    // First a package across one of Iran's red lines: shown as such, and refused if sent.
+    let vetoed = (0..selects.len()).find_map(|k| {
         let t = tables["tables"][k].as_array().unwrap();
-        let best = (0..t.len())
-            .filter(|&o| t[o].is_number())
-            .max_by(|&x, &y| t[x].as_f64().unwrap().total_cmp(&t[y].as_f64().unwrap()))
-            .unwrap();
-        sel.select_by_value(&best.to_string()).await.unwrap();
-    }
+        t.iter().position(|v| v.is_null()).map(|o| (k, o))
+    });
+    let (vk, vo) = vetoed.expect("Iran has a red line");
+    choose_best().await;
+    selects[vk].select_by_value(&vo.to_string()).await.unwrap();
+    let w = b.text_of("#worth").await;
+    assert!(w.contains("red line"), "worth of a vetoed package: {w}");
+    b.client
+        .find(Locator::Css("#send-offer"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let refused = b.wait_for("#refused", 10).await.text().await.unwrap();
+    assert!(refused.contains("red line"), "{refused}");
+    b.screenshot("room-refused").await;
+    choose_best().await;
     let worth_after = eventually(10, "the live worth to update", || {
         let b = &b;
         let before = worth_before.clone();
@@ -218,9 +261,15 @@ async fn a_person_plays_iran_against_an_agent_through_the_mediator_to_an_agreeme
         .unwrap();
     b.wait_for("#inbox .msg", 10).await;
 
-    // The mediator relays the United States' answers; Iran accepts the package on the table.
+    // The mediator relays the United States' offers and proposes bridges; Iran accepts a
+    // package on the table once it is worth at least its BATNA, and rejects it otherwise.
+    let batna: f64 = b
+        .text_of("#batna strong")
+        .await
+        .parse()
+        .expect("the BATNA is a number");
     let mut accepted = false;
-    for _ in 0..40 {
+    for _ in 0..80 {
         let state = attr(&b, "#session-state", "data-state")
             .await
             .unwrap_or_default();
@@ -228,21 +277,41 @@ async fn a_person_plays_iran_against_an_agent_through_the_mediator_to_an_agreeme
             break;
         }
         if let Ok(btn) = b.client.find(Locator::Css("button.accept")).await {
-            b.screenshot("room-on-table").await;
-            btn.click().await.unwrap();
-            accepted = true;
-            tokio::time::sleep(Duration::from_millis(300)).await;
-            continue;
+            let table = b.text_of("#on-table").await;
+            let worth = table
+                .split("Worth to you:")
+                .nth(1)
+                .and_then(|t| t.split_whitespace().next())
+                .and_then(|w| w.parse::<f64>().ok());
+            if worth.is_some_and(|w| w >= batna) {
+                b.screenshot("room-on-table").await;
+                btn.click().await.unwrap();
+                accepted = true;
+            } else {
+                b.client
+                    .find(Locator::Css("button.reject"))
+                    .await
+                    .unwrap()
+                    .click()
+                    .await
+                    .unwrap();
+            }
+        } else {
+            // Nothing to answer: offer again (the agents answer every message).
+            choose_best().await;
+            b.client
+                .find(Locator::Css("#send-offer"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
         }
-        // Nothing to answer yet: offer again (the agents answer every message).
-        b.client
-            .find(Locator::Css("#send-offer"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        if b.client.find(Locator::Css("#session-state")).await.is_err() {
+            let page = b.text_of("main").await;
+            b.screenshot("room-error").await;
+            panic!("the room answered with an error page: {page}");
+        }
     }
     let state = eventually(20, "the session to end", || {
         let b = &b;
@@ -275,6 +344,19 @@ async fn a_person_plays_iran_against_an_agent_through_the_mediator_to_an_agreeme
     b.wait_for("#debrief-sim", 60).await;
     b.wait_for("#debrief-timeline", 10).await;
     b.screenshot("debrief").await;
+    for (id, name) in [
+        ("debrief-plane", "debrief-plane"),
+        ("debrief-sim", "debrief-sim"),
+    ] {
+        b.client
+            .execute(
+                &format!("document.getElementById('{id}').scrollIntoView()"),
+                vec![],
+            )
+            .await
+            .unwrap();
+        b.screenshot(name).await;
+    }
     b.client
         .goto(&format!("{facilitator}/debrief"))
         .await

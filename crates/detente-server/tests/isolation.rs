@@ -84,6 +84,19 @@ async fn no_seat_sees_another_seats_secrets() {
     let ft = f["facilitator"].as_str().unwrap().to_string();
     let (_, st) = c.json(&format!("/api/s/{}/state", tokens[0])).await;
     let n = st["issues"].as_array().unwrap().len();
+    // An offer inside Iran's red lines (the first allowed option of each issue).
+    let inside: Vec<usize> = st["brief"]["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            t.as_array()
+                .unwrap()
+                .iter()
+                .position(Value::is_number)
+                .unwrap()
+        })
+        .collect();
     let post = |seat: usize, body: Value| {
         let c = &c;
         let path = format!("/api/s/{}/messages", tokens[seat]);
@@ -108,7 +121,7 @@ async fn no_seat_sees_another_seats_secrets() {
     .await;
     post(
         0,
-        json!({"kind": "offer", "package": vec![0; n], "note": "IRAN-OFFER-NOTE-k2Pw"}),
+        json!({"kind": "offer", "package": inside, "note": "IRAN-OFFER-NOTE-k2Pw"}),
     )
     .await;
     post(

@@ -14,6 +14,32 @@ async fn create(c: &Client, body: Value) -> Value {
     v
 }
 
+/// Per issue, the options a seat's brief allows (not across its red lines).
+fn allowed(st: &Value) -> Vec<Vec<usize>> {
+    st["brief"]["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let t = t.as_array().unwrap();
+            (0..t.len()).filter(|&o| t[o].is_number()).collect()
+        })
+        .collect()
+}
+
+/// A package inside the red lines of every brief in `states` (the first such option per issue).
+fn within(states: &[&Value]) -> Vec<usize> {
+    let sets: Vec<Vec<Vec<usize>>> = states.iter().map(|st| allowed(st)).collect();
+    (0..sets[0].len())
+        .map(|k| {
+            *sets[0][k]
+                .iter()
+                .find(|o| sets.iter().all(|a| a[k].contains(o)))
+                .expect("an option inside every red line")
+        })
+        .collect()
+}
+
 fn seat_link(f: &Value, seat: u64) -> String {
     f["seats"][seat as usize]["link"]
         .as_str()
@@ -95,6 +121,12 @@ async fn play(c: &Client, link: &str, turns: usize) -> Value {
                 .as_array()
                 .map(|a| a.iter().map(|x| x.as_u64().unwrap() as usize).collect())
                 .unwrap_or_else(|| best.clone());
+            // Never across our own red lines.
+            for k in 0..tables.len() {
+                if tables[k][p[k]].is_none() {
+                    p[k] = best[k];
+                }
+            }
             let k = (0..tables.len())
                 .filter(|&k| p[k] != best[k])
                 .max_by(|&a, &b| {
@@ -349,6 +381,7 @@ async fn refused_actions_get_clear_errors() {
         .unwrap();
     assert_eq!(r.status(), 400);
     // A package by issue id and value is understood.
+    let inside = within(&[&st]);
     let by_id: serde_json::Map<String, Value> = st["issues"]
         .as_array()
         .unwrap()
@@ -357,9 +390,9 @@ async fn refused_actions_get_clear_errors() {
         .map(|(k, i)| {
             // Values as numbers on one issue, labels on the others.
             let v = if k == 0 {
-                i["values"][0].clone()
+                i["values"][inside[0]].clone()
             } else {
-                i["options"][0].clone()
+                i["options"][inside[k]].clone()
             };
             (i["id"].as_str().unwrap().to_string(), v)
         })
@@ -375,7 +408,13 @@ async fn refused_actions_get_clear_errors() {
         .rev()
         .find(|m| m["from"] == 0 && m["kind"] == "offer")
         .unwrap();
-    assert_eq!(mine["package"], json!(ok));
+    assert_eq!(mine["package"], json!(inside));
+    // A package across the party's own red lines is refused, naming them.
+    let (s, v) = c
+        .post_json(&api, &json!({"kind": "offer", "package": ok}))
+        .await;
+    assert_eq!(s, 422, "{v}");
+    assert!(v["error"].as_str().unwrap().contains("red line"), "{v}");
     let (s, v) = c
         .post_json(&api, &json!({"kind": "note", "note": "We are listening."}))
         .await;
@@ -492,11 +531,12 @@ async fn state_survives_a_restart() {
     let iran = format!("/api{}", seat_link(&f, 0));
     let us = format!("/api{}", seat_link(&f, 1));
     let (_, st) = c.json(&format!("{iran}/state")).await;
-    let n = st["issues"].as_array().unwrap().len();
+    let (_, ust) = c.json(&format!("{us}/state")).await;
+    let package = within(&[&st, &ust]);
     let (s, v) = c
         .post_json(
             &format!("{iran}/messages"),
-            &json!({"kind": "offer", "package": vec![1; n], "note": "Before the restart."}),
+            &json!({"kind": "offer", "package": package, "note": "Before the restart."}),
         )
         .await;
     assert_eq!(s, 200, "{v}");
@@ -514,7 +554,7 @@ async fn state_survives_a_restart() {
         .await;
     assert_eq!(s, 200, "{st}");
     assert_eq!(st["session"]["end_reason"], "agreement");
-    assert_eq!(st["session"]["agreement"], json!(vec![1; n]));
+    assert_eq!(st["session"]["agreement"], json!(package));
     again.stop().await;
     drop(dir);
 }
@@ -628,9 +668,13 @@ async fn the_seat_page_works_without_script() {
     }
     // "What is this worth to me" without script: the form's GET renders the score.
     let (_, st) = c.json(&format!("/api{iran}/state")).await;
-    let n = st["issues"].as_array().unwrap().len();
-    let fields: Vec<(String, String)> =
-        (0..n).map(|k| (format!("issue_{k}"), "1".into())).collect();
+    let (_, ust) = c.json(&format!("/api{us}/state")).await;
+    // A package inside both parties' red lines, so that one can offer it and the other accept.
+    let fields: Vec<(String, String)> = within(&[&st, &ust])
+        .iter()
+        .enumerate()
+        .map(|(k, o)| (format!("issue_{k}"), o.to_string()))
+        .collect();
     let q: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let (_, v) = c.json(&format!("/api{iran}/value?{}", q.join("&"))).await;
     let (s, valued) = c.text(&format!("{iran}?{}", q.join("&"))).await;

@@ -562,12 +562,40 @@ pub async fn send(state: &AppState, c: &SeatCtx, draft: Draft) -> Result<Session
     }
     let rules = c.rules();
     let me = c.seat.seat;
+    let (game, party) = (c.game.clone(), c.party());
     state
         .rooms
         .post(&c.session.id, me, move |_, history| {
-            protocol::admit(&rules, me, draft, history)
+            let admitted = protocol::admit(&rules, me, draft, history)?;
+            if let (Some(p), Kind::Offer | Kind::Accept, Some(pkg)) =
+                (party, admitted.1, &admitted.2)
+            {
+                let g = game.lock().unwrap_or_else(|e| e.into_inner());
+                within_red_lines(&g, p, pkg, admitted.1)?;
+            }
+            Ok(admitted)
         })
         .await
+}
+
+/// A delegation cannot offer or accept a package across its own red lines (its mandate from
+/// home, as the engine's parties never do): 422 naming the issues and the options.
+fn within_red_lines(g: &Game, p: usize, pkg: &[usize], kind: Kind) -> Result<()> {
+    if g.utility(p, pkg).is_finite() {
+        return Ok(());
+    }
+    let tables = g.problem.domain.utilities[p].tables();
+    let crossed: Vec<String> = pkg
+        .iter()
+        .enumerate()
+        .filter(|&(k, &o)| !tables[k][o].is_finite())
+        .map(|(k, &o)| format!("{} = {}", g.issue_name(k), g.option_label(k, o)))
+        .collect();
+    Err(ServerError::Unprocessable(format!(
+        "you cannot {} this package: it crosses your red lines ({}); your delegation has no mandate to sign it",
+        kind.as_str(),
+        crossed.join("; ")
+    )))
 }
 
 /// `POST /api/s/{token}/messages`: `{"kind", "to", "package", "note"}`; answers the seat's

@@ -353,6 +353,20 @@ pub async fn seat(
     Path(token): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Markup> {
+    seat_view(&state, &csrf, &token, &q, None).await
+}
+
+/// The seat's page; `q` may choose the package in the builder (`issue_k` or `package`), and
+/// `refused` is why the seat's last message was not stored (shown above the builder).
+async fn seat_view(
+    state: &AppState,
+    csrf: &str,
+    token: &str,
+    q: &HashMap<String, String>,
+    refused: Option<&str>,
+) -> Result<Markup> {
+    let (state, csrf, q) = (state.clone(), csrf.to_string(), q.clone());
+    let token = token.to_string();
     let c = SeatCtx::load(&state, &token).await?;
     let history = model::messages(&state.db, &c.session.id).await?;
     let rules = c.rules();
@@ -380,6 +394,9 @@ pub async fn seat(
             h1 { (s.title) }
             p.muted { "You are " strong #me { (c.seat.actor) } " (" (c.seat.role) ") — " (s.proto.describe()) ". Keep this link to yourself: it is your seat." }
             (status_line(s, rules.clock(&history), rules.budget()))
+            @if let Some(why) = refused {
+                p #refused.error role="alert" { "Not sent: " (why) }
+            }
             @if s.ended() {
                 p { a #debrief-link href=(format!("/s/{token}/debrief")) { "Open the debrief" } }
             }
@@ -477,10 +494,28 @@ pub async fn seat(
 /// `POST /s/{token}/messages`: a form's message; back to the seat's page.
 pub async fn message_form(
     State(state): State<AppState>,
+    Extension(Csrf(csrf)): Extension<Csrf>,
     Path(token): Path<String>,
     Form(f): Form<HashMap<String, String>>,
-) -> Result<Redirect> {
-    let c = SeatCtx::load(&state, &token).await?;
+) -> Result<axum::response::Response> {
+    use axum::response::IntoResponse;
+    match send_form(&state, &token, &f).await {
+        Ok(()) => Ok(Redirect::to(&format!("/s/{token}")).into_response()),
+        // Refused (a red line, no offers left, a wrong recipient…): the room again, with the
+        // reason and the package as it was built, under the refusal's status.
+        Err(e)
+            if e.status().is_client_error() && e.status() != axum::http::StatusCode::NOT_FOUND =>
+        {
+            let status = e.status();
+            let page = seat_view(&state, &csrf, &token, &f, Some(&e.public_message())).await?;
+            Ok((status, page).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn send_form(state: &AppState, token: &str, f: &HashMap<String, String>) -> Result<()> {
+    let c = SeatCtx::load(state, token).await?;
     let kind = f
         .get("kind")
         .and_then(|k| Kind::parse(k))
@@ -491,7 +526,7 @@ pub async fn message_form(
     };
     let package = if kind.puts() {
         let g = c.game.lock().unwrap_or_else(|e| e.into_inner());
-        api::package_from_fields(&g, &f)?
+        api::package_from_fields(&g, f)?
     } else {
         None
     };
@@ -502,7 +537,7 @@ pub async fn message_form(
         to
     };
     api::send(
-        &state,
+        state,
         &c,
         Draft {
             kind,
@@ -512,5 +547,5 @@ pub async fn message_form(
         },
     )
     .await?;
-    Ok(Redirect::to(&format!("/s/{token}")))
+    Ok(())
 }

@@ -145,7 +145,9 @@ struct Seat {
 struct Room {
     parties: [Seat; 2],
     mediator: Seat,
-    sizes: Vec<usize>,
+    /// Per party and issue, the options inside the party's red lines (a party cannot offer
+    /// across them).
+    allowed: [Vec<Vec<usize>>; 2],
 }
 
 fn http() -> reqwest::Client {
@@ -252,18 +254,24 @@ async fn create_room(
     };
     let parties = [find("party", 0), find("party", 1)];
     let mediator = find("mediator", 0);
-    let (s, st) = get_state(c, base, &parties[0].token).await;
-    assert_eq!(s, 200, "{st}");
-    let sizes = st["issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["options"].as_array().unwrap().len())
-        .collect();
+    let mut allowed: [Vec<Vec<usize>>; 2] = [Vec::new(), Vec::new()];
+    for (j, p) in parties.iter().enumerate() {
+        let (s, st) = get_state(c, base, &p.token).await;
+        assert_eq!(s, 200, "{st}");
+        allowed[j] = st["brief"]["tables"]
+            .as_array()
+            .expect("the party's brief")
+            .iter()
+            .map(|t| {
+                let t = t.as_array().unwrap();
+                (0..t.len()).filter(|&o| t[o].is_number()).collect()
+            })
+            .collect();
+    }
     Room {
         parties,
         mediator,
-        sizes,
+        allowed,
     }
 }
 
@@ -316,6 +324,7 @@ async fn send(
     stats.acked.fetch_add(1, Ordering::Relaxed);
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn play(
     c: reqwest::Client,
     csrf: String,
@@ -326,16 +335,16 @@ async fn play(
     stats: Arc<Counters>,
     log: Arc<Mutex<(Vec<Ack>, Vec<f64>)>>,
 ) {
-    let pkg = |i: usize| -> Vec<usize> {
-        room.sizes
+    let pkg = |party: usize, i: usize| -> Vec<usize> {
+        room.allowed[party]
             .iter()
             .enumerate()
-            .map(|(j, &n)| (i + j + k) % n)
+            .map(|(j, opts)| opts[(i + j + k) % opts.len()])
             .collect()
     };
     for i in 0..plan.exchanges {
-        let a = pkg(2 * i);
-        let b = pkg(2 * i + 1);
+        let a = pkg(0, i);
+        let b = pkg(1, i);
         let steps = [
             (
                 &room.parties[0],
