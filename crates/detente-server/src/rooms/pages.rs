@@ -418,11 +418,16 @@ async fn seat_view(
                     }
                     @if party.is_some() && kinds.contains(&Kind::Accept) {
                         @if open {
-                            form.inline method="post" action=(act) {
-                                input type="hidden" name="kind" value="accept";
-                                button.accept type="submit" { "Accept" }
+                            @let signable = party.is_some_and(|p| g.utility(p, m.package.as_deref().unwrap_or(&[])).is_finite());
+                            @if signable {
+                                form.inline method="post" action=(act) {
+                                    input type="hidden" name="kind" value="accept";
+                                    button.accept type="submit" { "Accept" }
+                                }
+                                " "
+                            } @else {
+                                p.muted.across { "It crosses your red lines: you cannot accept it, only reject it or answer with an offer." }
                             }
-                            " "
                             form.inline method="post" action=(act) {
                                 input type="hidden" name="kind" value="reject";
                                 button.reject.secondary type="submit" { "Reject" }
