@@ -23,7 +23,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -166,21 +165,12 @@ async fn home(Extension(Csrf(csrf)): Extension<Csrf>) -> maud::Markup {
     )
 }
 
-fn asset(body: &'static str, kind: &'static str) -> Response {
-    let mut r = body.into_response();
-    r.headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static(kind));
-    r.headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    r
-}
-
 async fn style() -> Response {
-    asset(page::STYLE, "text/css; charset=utf-8")
+    crate::page::asset(page::STYLE, "text/css; charset=utf-8")
 }
 
 async fn script() -> Response {
-    asset(page::SCRIPT, "text/javascript; charset=utf-8")
+    crate::page::asset(page::SCRIPT, "text/javascript; charset=utf-8")
 }
 
 /// Middleware: a request whose declared length is over [`MAX_BODY_BYTES`] gets 413 at once.

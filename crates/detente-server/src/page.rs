@@ -3,7 +3,9 @@
 //! interpolated value is HTML-escaped unless wrapped in `PreEscaped` (used only for the
 //! report's own SVG charts, which escape their text themselves).
 
-use axum::http::StatusCode;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use maud::{html, Markup, DOCTYPE};
 
 /// The stylesheet, embedded in the binary and served at `/assets/style.css`.
@@ -57,4 +59,15 @@ pub fn error_page(status: StatusCode, message: &str) -> Markup {
 pub fn action(path: &str, csrf: &str) -> String {
     let sep = if path.contains('?') { '&' } else { '?' };
     format!("{path}{sep}_csrf={csrf}")
+}
+
+/// An embedded asset (stylesheet or script) as a response of type `kind`, revalidated on every
+/// load (`no-cache`) so that a new server version is picked up at once.
+pub fn asset(body: &'static str, kind: &'static str) -> Response {
+    let mut r = body.into_response();
+    r.headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(kind));
+    r.headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    r
 }

@@ -88,13 +88,7 @@ async fn an_analyst_uploads_a_broken_file_sees_the_error_then_simulates_with_a_l
     b.client.goto(&server.url("/scenarios")).await.unwrap();
     let input = b.wait_for("#upload-file", 10).await;
     input.send_keys(&file.to_string_lossy()).await.unwrap();
-    b.client
-        .find(Locator::Css("#upload-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.click("#upload-submit").await;
     b.wait_for("#problems", 10).await;
     let problems = b.text_of("#problems").await;
     assert!(
@@ -119,13 +113,7 @@ async fn an_analyst_uploads_a_broken_file_sees_the_error_then_simulates_with_a_l
     let runs = b.wait_for("#runs", 10).await;
     runs.clear().await.unwrap();
     runs.send_keys("20000").await.unwrap();
-    b.client
-        .find(Locator::Css("#run-simulate"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.click("#run-simulate").await;
     b.wait_for("progress#job-progress", 10).await;
     // The bar moves while the job runs (server-sent events), then the page shows the results.
     let mut seen = Vec::new();
@@ -175,13 +163,7 @@ async fn a_person_plays_iran_against_an_agent_through_the_mediator_to_an_agreeme
     rounds.clear().await.unwrap();
     rounds.send_keys("20").await.unwrap();
     b.screenshot("new-session").await;
-    b.client
-        .find(Locator::Css("#create-session"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.click("#create-session").await;
     b.wait_for("#invite-links a.invite", 10).await;
     b.screenshot("facilitator").await;
     let facilitator = b.client.current_url().await.unwrap().to_string();
@@ -230,13 +212,7 @@ async fn a_person_plays_iran_against_an_agent_through_the_mediator_to_an_agreeme
     selects[vk].select_by_value(&vo.to_string()).await.unwrap();
     let w = b.text_of("#worth").await;
     assert!(w.contains("red line"), "worth of a vetoed package: {w}");
-    b.client
-        .find(Locator::Css("#send-offer"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.click("#send-offer").await;
     let refused = b.wait_for("#refused", 10).await.text().await.unwrap();
     assert!(refused.contains("red line"), "{refused}");
     b.screenshot("room-refused").await;
@@ -252,13 +228,7 @@ async fn a_person_plays_iran_against_an_agent_through_the_mediator_to_an_agreeme
     .await;
     assert!(worth_after.parse::<f64>().is_ok(), "worth: {worth_after}");
     b.screenshot("room-offer").await;
-    b.client
-        .find(Locator::Css("#send-offer"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.click("#send-offer").await;
     b.wait_for("#inbox .msg", 10).await;
 
     // The mediator relays the United States' offers and proposes bridges; Iran accepts a
@@ -288,24 +258,12 @@ async fn a_person_plays_iran_against_an_agent_through_the_mediator_to_an_agreeme
                 btn.click().await.unwrap();
                 accepted = true;
             } else {
-                b.client
-                    .find(Locator::Css("button.reject"))
-                    .await
-                    .unwrap()
-                    .click()
-                    .await
-                    .unwrap();
+                b.click("button.reject").await;
             }
         } else {
             // Nothing to answer: offer again (the agents answer every message).
             choose_best().await;
-            b.client
-                .find(Locator::Css("#send-offer"))
-                .await
-                .unwrap()
-                .click()
-                .await
-                .unwrap();
+            b.click("#send-offer").await;
         }
         if b.client.find(Locator::Css("#session-state")).await.is_err() {
             let page = b.text_of("main").await;

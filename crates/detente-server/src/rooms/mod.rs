@@ -22,9 +22,7 @@ pub mod protocol;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
-use axum::http::HeaderValue;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use tokio::sync::broadcast;
@@ -270,21 +268,12 @@ pub fn ended(s: &Session) -> ServerError {
     ))
 }
 
-fn asset(body: &'static str, kind: &'static str) -> Response {
-    let mut r = body.into_response();
-    r.headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static(kind));
-    r.headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    r
-}
-
 async fn style() -> Response {
-    asset(STYLE, "text/css; charset=utf-8")
+    crate::page::asset(STYLE, "text/css; charset=utf-8")
 }
 
 async fn script() -> Response {
-    asset(SCRIPT, "text/javascript; charset=utf-8")
+    crate::page::asset(SCRIPT, "text/javascript; charset=utf-8")
 }
 
 /// The rooms' routes.

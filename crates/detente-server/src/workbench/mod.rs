@@ -14,9 +14,7 @@ pub mod library;
 pub mod results;
 pub mod scenario;
 
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
-use axum::http::HeaderValue;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use maud::{html, Markup};
@@ -47,21 +45,12 @@ pub fn routes() -> Router<AppState> {
         .route("/api/jobs/{id}", get(jobs_pages::api_status))
 }
 
-fn asset(body: &'static str, kind: &'static str) -> Response {
-    let mut r = body.into_response();
-    r.headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static(kind));
-    r.headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    r
-}
-
 async fn style() -> Response {
-    asset(STYLE, "text/css; charset=utf-8")
+    crate::page::asset(STYLE, "text/css; charset=utf-8")
 }
 
 async fn script() -> Response {
-    asset(SCRIPT, "text/javascript; charset=utf-8")
+    crate::page::asset(SCRIPT, "text/javascript; charset=utf-8")
 }
 
 /// A workbench page: the shared frame, with the workbench's stylesheet and script linked at

@@ -108,6 +108,17 @@ impl Browser {
             .unwrap_or_else(|e| panic!("no element `{css}` within {secs} s: {e}"))
     }
 
+    /// Clicks the first element matching `css`.
+    pub async fn click(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element `{css}`: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("cannot click `{css}`: {e}"));
+    }
+
     /// The text of the first element matching `css`.
     pub async fn text_of(&self, css: &str) -> String {
         self.client
