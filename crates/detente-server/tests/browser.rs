@@ -138,6 +138,40 @@ async fn an_analyst_uploads_a_broken_file_sees_the_error_then_simulates_with_a_l
         "the progress bar never moved: {seen:?}"
     );
     b.screenshot("job-done").await;
+
+    // A what-if side by side: variant B without the new petroleum sanctions.
+    b.client
+        .goto(&server.url("/scenarios/builtin-muscat-2026"))
+        .await
+        .unwrap();
+    let compare = b.wait_for("#compare", 10).await;
+    compare
+        .send_keys("events.petroleum_sanctions.probability=0")
+        .await
+        .unwrap();
+    let runs = b.wait_for("#runs", 10).await;
+    runs.clear().await.unwrap();
+    runs.send_keys("4000").await.unwrap();
+    b.click("#run-compare").await;
+    let t0 = Instant::now();
+    while !b.text_of("#job-state").await.contains("done") {
+        assert!(
+            t0.elapsed() < Duration::from_secs(240),
+            "the comparison did not finish"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    b.wait_for("#results #variants", 30).await;
+    let table = b.text_of("#outcome-table").await;
+    assert!(table.contains('A') && table.contains('B'), "{table}");
+    b.client
+        .execute(
+            "document.getElementById('results').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.screenshot("job-compare").await;
     b.close().await;
     server.stop().await;
 }
