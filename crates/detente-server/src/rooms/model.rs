@@ -344,7 +344,16 @@ pub async fn append(db: &Db, session: &str, m: NewMsg<'_>) -> Result<i64> {
     .bind(note)
     .bind(at)
     .execute(&db.pool)
-    .await?;
+    .await
+    .map_err(|e| match &e {
+        // Another server process on the same database stored a message of this session
+        // between our read and our write (the per-session lock is per process): nothing was
+        // stored; the client may send again.
+        sqlx::Error::Database(d) if d.is_unique_violation() => ServerError::Conflict(
+            "another message of this session was stored at the same moment; nothing was stored: send it again".into(),
+        ),
+        _ => ServerError::Db(e),
+    })?;
     Ok(seq)
 }
 
