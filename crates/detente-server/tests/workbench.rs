@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use common::pg::Postgres;
 use common::{Client, Server};
 use detente_app::simulate::SimOptions;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 const MUSCAT: &str = "/scenarios/builtin-muscat-2026";
 
@@ -595,5 +595,67 @@ async fn genius_domains_and_ktab_files_upload_as_the_cli_reads_them() {
     let (_, body) = c.text(&location(&r)).await;
     assert!(body.contains("(ktab)"), "{body}");
     assert_eq!(scenario_count(&c).await, 3);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jobs_can_be_queued_over_the_json_api() {
+    let server = Server::start().await;
+    let c = server.client().await;
+    let api = format!("/api{MUSCAT}/jobs");
+    // The same job as the form's, as JSON: 202 with its status and links; the same document.
+    let (s, v) = c
+        .post_json(
+            &api,
+            &json!({"kind": "simulate", "runs": 300, "seed": 7, "sets": ["actors.israel.capability=0.2"]}),
+        )
+        .await;
+    assert_eq!(s, 202, "{v}");
+    let id = v["id"].as_str().expect("the job's id").to_string();
+    assert_eq!(v["links"]["status"], format!("/api/jobs/{id}"));
+    let done = wait_for(&c, &id, 120, is_final).await;
+    assert_eq!(done["state"], "done", "{done}");
+    let by_form = submit(
+        &c,
+        MUSCAT,
+        &[
+            ("kind", "simulate"),
+            ("runs", "300"),
+            ("seed", "7"),
+            ("sets", "actors.israel.capability=0.2"),
+        ],
+    )
+    .await;
+    wait_for(&c, &by_form, 120, is_final).await;
+    let a = c.text(&format!("/jobs/{id}/result.json")).await.1;
+    let b = c.text(&format!("/jobs/{by_form}/result.json")).await.1;
+    assert_eq!(a, b, "the API and the form run the same job");
+    // Refusals are JSON errors with the reason.
+    for (body, status, says) in [
+        (json!({"kind": "dance"}), 400, "unknown job kind"),
+        (json!({"kind": "simulate", "runs": "many"}), 400, "runs"),
+        (json!({"kind": "simulate", "runs": 2_000_000}), 422, "runs"),
+        (
+            json!({"kind": "simulate", "sets": ["actors.nobody.capability=1"]}),
+            422,
+            "cannot be applied",
+        ),
+        (json!({"kind": "simulate", "sets": [1]}), 400, "PATH=VALUE"),
+        (
+            json!({"kind": "simulate", "colour": "red"}),
+            400,
+            "unknown field",
+        ),
+        (json!(["simulate"]), 400, "object"),
+    ] {
+        let (s, v) = c.post_json(&api, &body).await;
+        assert_eq!(s, status, "{body}: {v}");
+        let e = v["error"].as_str().unwrap_or_default();
+        assert!(e.contains(says), "{body}: {e}");
+    }
+    let (s, v) = c
+        .post_json("/api/scenarios/no-such/jobs", &json!({"kind": "forecast"}))
+        .await;
+    assert_eq!(s, 404, "{v}");
     server.stop().await;
 }

@@ -36,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route("/scenarios/{id}", get(scenario::page))
         .route("/scenarios/{id}/whatif", post(scenario::whatif))
         .route("/scenarios/{id}/jobs", post(scenario::submit))
+        .route("/api/scenarios/{id}/jobs", post(scenario::submit_api))
         .route("/jobs", get(jobs_pages::index))
         .route("/jobs/{id}", get(jobs_pages::page))
         .route("/jobs/{id}/events", get(jobs_pages::events))

@@ -56,6 +56,8 @@ pub fn set_lines(text: Option<&str>) -> Vec<String> {
 struct Refusal {
     status: StatusCode,
     message: Markup,
+    /// The same as one plain sentence (for the JSON API).
+    text: String,
 }
 
 impl Refusal {
@@ -63,12 +65,23 @@ impl Refusal {
         Refusal {
             status: StatusCode::BAD_REQUEST,
             message: html! { p.error { (msg) } },
+            text: msg,
         }
     }
     fn unprocessable(msg: String) -> Refusal {
         Refusal {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             message: html! { p.error { (msg) } },
+            text: msg,
+        }
+    }
+
+    /// The refusal as the JSON API's error.
+    fn into_error(self) -> ServerError {
+        if self.status == StatusCode::BAD_REQUEST {
+            ServerError::BadRequest(self.text)
+        } else {
+            ServerError::Unprocessable(self.text)
         }
     }
 }
@@ -152,6 +165,7 @@ async fn check_changes(
             p.error { "The " (which) " cannot be applied:" }
             (library::problems_view(&e, "--set", ""))
         },
+        text: format!("the {which} cannot be applied: {e}"),
     }))
 }
 
@@ -190,29 +204,102 @@ pub async fn submit(
     Form(form): Form<RunForm>,
 ) -> Result<Response, ServerError> {
     let stored = library::find(&state.db, &id).await?;
+    match queue(&state, &stored, &form).await? {
+        Ok(job) => Ok(Redirect::to(&format!("/jobs/{job}")).into_response()),
+        Err(r) => render(&state, &csrf, &stored, &form, Some(r), None).await,
+    }
+}
+
+/// Checks a run request and queues its job; the job's id, or why it was refused.
+async fn queue(
+    state: &AppState,
+    stored: &Stored,
+    form: &RunForm,
+) -> Result<Result<String, Refusal>, ServerError> {
     let asked = form.kind.clone().unwrap_or_default();
     let (kind, compare) = match asked.as_str() {
         "compare" => (Kind::Simulate, true),
         k => match Kind::parse(k) {
             Some(k) => (k, false),
             None => {
-                let r = Refusal::bad(format!(
+                return Ok(Err(Refusal::bad(format!(
                     "unknown job kind `{asked}`; expected forecast, analyze, simulate, sensitivity or compare"
-                ));
-                return render(&state, &csrf, &stored, &form, Some(r), None).await;
+                ))))
             }
         },
     };
-    let params = match params_of(&form, kind, compare) {
+    let params = match params_of(form, kind, compare) {
         Ok(p) => p,
-        Err(r) => return render(&state, &csrf, &stored, &form, Some(r), None).await,
+        Err(r) => return Ok(Err(r)),
     };
     let other = params.compare.clone().unwrap_or_default();
-    if let Err(r) = check_changes(&stored, params.sets.clone(), other).await? {
-        return render(&state, &csrf, &stored, &form, Some(r), None).await;
+    if let Err(r) = check_changes(stored, params.sets.clone(), other).await? {
+        return Ok(Err(r));
     }
-    let job = state.jobs.submit(&stored.id, kind, &params).await?;
-    Ok(Redirect::to(&format!("/jobs/{job}")).into_response())
+    Ok(Ok(state.jobs.submit(&stored.id, kind, &params).await?))
+}
+
+/// `POST /api/scenarios/{id}/jobs`: the same request as the run form, as JSON —
+/// `{"kind": "simulate", "sets": ["PATH=VALUE", …], "compare": […], "runs": 10000, "seed": 1,
+/// "steps": 11}` (`sets`/`compare` may also be one string of lines) — answered 202 with the
+/// job's status and links (`GET /api/jobs/{id}` follows it).
+pub async fn submit_api(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ServerError> {
+    let stored = library::find(&state.db, &id).await?;
+    let v: serde_json::Value = serde_json::from_slice(&body)
+        .map_err(|e| ServerError::BadRequest(format!("the body is not JSON: {e}")))?;
+    let m = v
+        .as_object()
+        .ok_or_else(|| ServerError::BadRequest("the body must be a JSON object".into()))?;
+    const FIELDS: [&str; 6] = ["kind", "sets", "compare", "runs", "seed", "steps"];
+    if let Some(k) = m.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+        return Err(ServerError::BadRequest(format!(
+            "unknown field `{k}` (fields: {})",
+            FIELDS.join(", ")
+        )));
+    }
+    let text = |k: &str| -> Result<Option<String>, ServerError> {
+        match m.get(k) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+            Some(serde_json::Value::Number(n)) if k != "kind" => Ok(Some(n.to_string())),
+            Some(serde_json::Value::Array(a)) if k == "sets" || k == "compare" => a
+                .iter()
+                .map(|x| {
+                    x.as_str().map(str::to_string).ok_or_else(|| {
+                        ServerError::BadRequest(format!(
+                            "`{k}`: every entry must be a `PATH=VALUE` string, not {x}"
+                        ))
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(|l| Some(l.join("\n"))),
+            Some(other) => Err(ServerError::BadRequest(format!("`{k}` cannot be {other}"))),
+        }
+    };
+    let form = RunForm {
+        kind: text("kind")?,
+        sets: text("sets")?,
+        compare: text("compare")?,
+        runs: text("runs")?,
+        seed: text("seed")?,
+        steps: text("steps")?,
+    };
+    let job = queue(&state, &stored, &form)
+        .await?
+        .map_err(Refusal::into_error)?;
+    let status = state.jobs.get(&job).await?;
+    let mut doc = serde_json::json!(status);
+    doc["links"] = serde_json::json!({
+        "status": format!("/api/jobs/{job}"),
+        "page": format!("/jobs/{job}"),
+        "events": format!("/jobs/{job}/events"),
+        "result": format!("/jobs/{job}/result.json"),
+    });
+    Ok((StatusCode::ACCEPTED, axum::Json(doc)).into_response())
 }
 
 /// The editable inputs of `s` with their current values, as `--set` paths.
