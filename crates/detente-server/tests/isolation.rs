@@ -192,6 +192,11 @@ async fn no_seat_sees_another_seats_secrets() {
     for (seat, token) in tokens.iter().enumerate() {
         let pages = visible(&c, token, false, n).await;
         check(&format!("seat {seat}"), &pages, &others_secrets(Some(seat)));
+        // No seat sees another seat's token or the facilitator's (either would let it play
+        // that seat or run the session).
+        let mut keys: Vec<String> = tokens.iter().filter(|t| *t != token).cloned().collect();
+        keys.push(ft.clone());
+        check(&format!("seat {seat}"), &pages, &keys);
         // Each seat does see its own.
         let own = &pages[2].1;
         for (x, _, _) in notes.iter().filter(|(_, f, t)| *f == seat || *t == seat) {
