@@ -108,3 +108,93 @@ async fn each_credential_has_its_own_rate_limit() {
     assert_ne!(s, 429);
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn markup_in_a_scenario_is_shown_as_text_on_every_page() {
+    let server = Server::start().await;
+    let c = server.client().await;
+    // The Muscat scenario with markup in its title, an actor's name and a description.
+    const EVIL: &str = "<img src=x onerror=alert(1)>";
+    let src = detente_core::builtin::BUILTINS[0]
+        .source
+        .replacen(
+            "title = \"US–Iran nuclear talks, Muscat round (February 2026)\"",
+            &format!("title = \"Talks {EVIL}\""),
+            1,
+        )
+        .replacen("name = \"Iran\"", &format!("name = \"Iran {EVIL}\""), 1)
+        .replacen(
+            "name = \"Oman\"",
+            "name = \"Oman</script><script>alert(2)</script>\"",
+            1,
+        );
+    assert!(src.contains(EVIL), "the fixture lines moved");
+    let r = c.upload("/scenarios", "evil.toml", src.as_bytes()).await;
+    assert_eq!(r.status(), 303, "{:?}", r.text().await);
+    let page = r
+        .headers()
+        .get("location")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let id = page.trim_start_matches("/scenarios/").to_string();
+    // A simulation job and a room over it, played to its end by agents.
+    let (s, job) = c
+        .post_json(
+            &format!("/api/scenarios/{id}/jobs"),
+            &serde_json::json!({"kind": "simulate", "runs": 200, "seed": 1}),
+        )
+        .await;
+    assert_eq!(s, 202, "{job}");
+    let job = job["id"].as_str().unwrap().to_string();
+    let t0 = std::time::Instant::now();
+    loop {
+        let (_, v) = c.json(&format!("/api/jobs/{job}")).await;
+        if v["state"] == "done" {
+            break;
+        }
+        assert!(t0.elapsed().as_secs() < 120, "{v}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let (s, f) = c
+        .post_json(
+            "/api/sessions",
+            &serde_json::json!({
+                "scenario": format!("library:{id}"), "protocol": "shuttle", "rounds": 3,
+                "seats": [{"player": "human"}, {"player": "agent", "strategy": "boulware"}],
+                "mediator": {"player": "agent"},
+            }),
+        )
+        .await;
+    assert_eq!(s, 200, "{f}");
+    let ft = f["facilitator"].as_str().unwrap().to_string();
+    let seat = f["seats"][0]["token"].as_str().unwrap().to_string();
+    let (s, _) = c
+        .post_json(&format!("/api/f/{ft}/end"), &serde_json::json!({}))
+        .await;
+    assert_eq!(s, 200);
+    let mut shown = 0;
+    for path in [
+        "/scenarios".to_string(),
+        page.clone(),
+        "/jobs".to_string(),
+        format!("/jobs/{job}"),
+        format!("/jobs/{job}/report.html"),
+        format!("/sessions/new?scenario=library:{id}"),
+        format!("/f/{ft}"),
+        format!("/s/{seat}"),
+        format!("/s/{seat}/debrief"),
+        format!("/f/{ft}/debrief"),
+    ] {
+        let (s, body) = c.text(&path).await;
+        assert_eq!(s, 200, "{path}");
+        for raw in [EVIL, "<script>alert(2)"] {
+            assert!(!body.contains(raw), "{path} contains raw markup {raw}");
+        }
+        shown += usize::from(body.contains("&lt;img src=x"));
+    }
+    // The names are there, as text.
+    assert!(shown >= 5, "the markup reached only {shown} pages as text");
+    server.stop().await;
+}
