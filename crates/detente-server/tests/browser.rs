@@ -357,3 +357,75 @@ async fn a_person_plays_iran_against_an_agent_through_the_mediator_to_an_agreeme
     b.close().await;
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_room_updates_live_when_the_other_side_writes() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let server = Server::start().await;
+    let c = server.client().await;
+    // Direct talks between two people; the test plays the United States over the API.
+    let (s, f) = c
+        .post_json(
+            "/api/sessions",
+            &serde_json::json!({
+                "scenario": "muscat-2026", "protocol": "direct", "rounds": 4,
+                "seats": [{"player": "human"}, {"player": "human"}],
+            }),
+        )
+        .await;
+    assert_eq!(s, 200, "{f}");
+    let iran = f["seats"][0]["token"].as_str().unwrap().to_string();
+    let us = f["seats"][1]["token"].as_str().unwrap().to_string();
+    b.client
+        .goto(&server.url(&format!("/s/{iran}")))
+        .await
+        .unwrap();
+    b.wait_for("#inbox", 10).await;
+    // A marker that a reload would wipe.
+    b.client
+        .execute("window.detenteMarker = 42; return 0;", vec![])
+        .await
+        .unwrap();
+    let (_, st) = c.json(&format!("/api/s/{us}/state")).await;
+    let package: Vec<usize> = st["brief"]["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            t.as_array()
+                .unwrap()
+                .iter()
+                .position(|v| v.is_number())
+                .unwrap()
+        })
+        .collect();
+    let (s, v) = c
+        .post_json(
+            &format!("/api/s/{us}/messages"),
+            &serde_json::json!({"kind": "offer", "package": package, "note": "LIVE-FROM-WASHINGTON"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    // Iran's page shows the offer on its table and in its inbox, without a reload.
+    let text = eventually(15, "the offer to appear live", || {
+        let b = &b;
+        async move {
+            let t = b.text_of("#inbox").await;
+            t.contains("LIVE-FROM-WASHINGTON").then_some(t)
+        }
+    })
+    .await;
+    assert!(text.contains("LIVE-FROM-WASHINGTON"));
+    b.wait_for("#on-table", 5).await;
+    let marker = b
+        .client
+        .execute("return window.detenteMarker || 0;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(marker, serde_json::json!(42), "the page was reloaded");
+    b.screenshot("room-live").await;
+    b.close().await;
+    server.stop().await;
+}
