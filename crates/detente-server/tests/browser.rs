@@ -48,14 +48,7 @@ where
 }
 
 async fn attr(b: &Browser, css: &str, name: &str) -> Option<String> {
-    b.client
-        .find(Locator::Css(css))
-        .await
-        .ok()?
-        .attr(name)
-        .await
-        .ok()
-        .flatten()
+    b.attr(css, name).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -280,7 +273,7 @@ async fn a_person_plays_iran_against_an_agent_through_the_mediator_to_an_agreeme
         if state != "open" {
             break;
         }
-        if let Ok(btn) = b.client.find(Locator::Css("button.accept")).await {
+        if b.client.find(Locator::Css("button.accept")).await.is_ok() {
             let table = b.text_of("#on-table").await;
             let worth = table
                 .split("Worth to you:")
@@ -289,7 +282,7 @@ async fn a_person_plays_iran_against_an_agent_through_the_mediator_to_an_agreeme
                 .and_then(|w| w.parse::<f64>().ok());
             if worth.is_some_and(|w| w >= batna) {
                 b.screenshot("room-on-table").await;
-                btn.click().await.unwrap();
+                b.click("button.accept").await;
                 accepted = true;
             } else {
                 b.click("button.reject").await;
@@ -299,7 +292,17 @@ async fn a_person_plays_iran_against_an_agent_through_the_mediator_to_an_agreeme
             choose_best().await;
             b.click("#send-offer").await;
         }
-        if b.client.find(Locator::Css("#session-state")).await.is_err() {
+        // The next page (or the live update in progress) has its state line, unless the
+        // room answered with an error page.
+        let mut present = false;
+        for _ in 0..50 {
+            if b.client.find(Locator::Css("#session-state")).await.is_ok() {
+                present = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        if !present {
             let page = b.text_of("main").await;
             b.screenshot("room-error").await;
             panic!("the room answered with an error page: {page}");

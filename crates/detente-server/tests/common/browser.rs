@@ -108,26 +108,53 @@ impl Browser {
             .unwrap_or_else(|e| panic!("no element `{css}` within {secs} s: {e}"))
     }
 
-    /// Clicks the first element matching `css`.
+    /// Clicks the first element matching `css` (found again if the page replaced it between
+    /// the lookup and the click, as live pages do).
     pub async fn click(&self, css: &str) {
-        self.client
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no element `{css}`: {e}"))
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("cannot click `{css}`: {e}"));
+        let mut last = String::new();
+        for _ in 0..50 {
+            match self.client.find(Locator::Css(css)).await {
+                Ok(e) => match e.click().await {
+                    Ok(_) => return,
+                    Err(err) => last = err.to_string(),
+                },
+                Err(err) => last = err.to_string(),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("cannot click `{css}` within 5 s: {last}")
     }
 
-    /// The text of the first element matching `css`.
+    /// The text of the first element matching `css` (found again if the page replaced it
+    /// between the lookup and the read, as live pages do).
     pub async fn text_of(&self, css: &str) -> String {
-        self.client
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no element `{css}`: {e}"))
-            .text()
-            .await
-            .unwrap()
+        let mut last = String::new();
+        for _ in 0..50 {
+            match self.client.find(Locator::Css(css)).await {
+                Ok(e) => match e.text().await {
+                    Ok(t) => return t,
+                    Err(err) => last = err.to_string(),
+                },
+                Err(err) => last = err.to_string(),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no readable element `{css}` within 5 s: {last}")
+    }
+
+    /// The attribute `name` of the first element matching `css`, if both exist (found again
+    /// if the page replaced the element meanwhile).
+    pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
+        for _ in 0..20 {
+            let Ok(e) = self.client.find(Locator::Css(css)).await else {
+                return None;
+            };
+            match e.attr(name).await {
+                Ok(v) => return v,
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+        None
     }
 
     /// Ends the session and stops chromedriver.
