@@ -14,8 +14,12 @@ import detente
 
 CHILD = textwrap.dedent(
     """
-    import sys, time
+    import signal, sys, time
     import detente
+    # Python raises KeyboardInterrupt on SIGINT only if SIGINT was not ignored when it
+    # started (it is, for a command started in the background by a shell without job
+    # control): install the usual handler, as an interactive session has it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     sc = detente.load("muscat-2026")
     print("ready", flush=True)
     t0 = time.monotonic()
@@ -55,6 +59,8 @@ def test_interrupt_in_process_leaves_the_module_usable(muscat):
     """A KeyboardInterrupt raised by a signal handler stops simulate; the next call works."""
     if threading.current_thread() is not threading.main_thread():
         pytest.skip("signals reach the main thread only")
+    # The usual handler, even when the test run was started with SIGINT ignored.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
     timer.start()
     try:
@@ -62,6 +68,7 @@ def test_interrupt_in_process_leaves_the_module_usable(muscat):
             detente.simulate(muscat, runs=1_000_000, seed=1)
     finally:
         timer.cancel()
+        signal.signal(signal.SIGINT, previous)
     assert detente.simulate(muscat, runs=100, seed=1).runs == 100
 
 

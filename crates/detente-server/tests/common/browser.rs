@@ -160,13 +160,26 @@ impl Browser {
     /// Ends the session and stops chromedriver.
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
+        self.stop();
+    }
+
+    /// Stops chromedriver and every Chromium process of this session's profile (killing the
+    /// driver alone would leave a browser behind when a test fails before `close`).
+    fn stop(&mut self) {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        let _ = Command::new("pkill")
+            .args(["-f", "--"])
+            .arg(format!(
+                "--user-data-dir={}",
+                self._profile.path().display()
+            ))
+            .status();
     }
 }
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        let _ = self.driver.kill();
+        self.stop();
     }
 }
