@@ -439,12 +439,55 @@ fn offers(
 /// The plane's detail for its marks and tooltips (issue 15): each offer with who made it, its
 /// round and its package; the sampled packages that cross a red line (which `outcomes`
 /// leaves out); the size of the space; the packages behind Nash, KS and the agreement.
+/// What a two-party bargaining plane shows of the problem itself, before any session: about
+/// 4,000 sampled outcomes (those across a red line apart), the Pareto frontier, the Nash and
+/// Kalai–Smorodinsky points, the BATNAs and the size of the space. The report and the web
+/// debrief add their session's offers, trace and agreement.
+///
+/// # Panics
+/// If `domain` does not have two parties.
+pub fn plane_frame(
+    domain: &detente_negotiate::Domain,
+    an: &detente_negotiate::analysis::Analysis,
+) -> Plane {
+    assert_eq!(domain.n_parties(), 2, "a plane has two parties");
+    let finite = |u: f64| u.is_finite().then_some(u);
+    let pt = |x: &Option<detente_negotiate::analysis::Point>| {
+        x.as_ref().map(|q| (q.utilities[0], q.utilities[1]))
+    };
+    let cols = domain.utility_columns();
+    let n = cols[0].len();
+    let step = (n / 4000).max(1);
+    let both = |k: usize| cols[0][k].is_finite() && cols[1][k].is_finite();
+    Plane {
+        parties: (domain.parties[0].clone(), domain.parties[1].clone()),
+        outcomes: (0..n)
+            .step_by(step)
+            .filter(|&k| both(k))
+            .map(|k| (cols[0][k], cols[1][k]))
+            .collect(),
+        crossing: (0..n)
+            .step_by(step)
+            .filter(|&k| !both(k))
+            .map(|k| (finite(cols[0][k]), finite(cols[1][k])))
+            .collect(),
+        frontier: an
+            .frontier
+            .iter()
+            .map(|f| (f.utilities[0], f.utilities[1]))
+            .collect(),
+        nash: pt(&an.nash),
+        ks: pt(&an.kalai_smorodinsky),
+        batnas: (an.reservations[0], an.reservations[1]),
+        space: n as u64,
+        ..Plane::default()
+    }
+}
+
 fn plane_detail(
     plane: &mut Plane,
     s: &Scenario,
     p: &ScenarioProblem,
-    cols: &[Vec<f64>],
-    step: usize,
     an: &detente_negotiate::analysis::Analysis,
     res: &detente_negotiate::scenario::RunResult,
 ) {
@@ -467,13 +510,6 @@ fn plane_detail(
             })
             .collect()
     };
-    let n = cols[0].len();
-    plane.space = n as u64;
-    plane.crossing = (0..n)
-        .step_by(step)
-        .filter(|&k| !(cols[0][k].is_finite() && cols[1][k].is_finite()))
-        .map(|k| (finite(cols[0][k]), finite(cols[1][k])))
-        .collect();
     plane.offers = offers(res)
         .filter_map(|m| {
             let o = m.outcome?;
@@ -612,17 +648,6 @@ pub fn build(
     if let Ok(p) = ScenarioProblem::from_scenario(s, DEFAULT_STEPS) {
         if p.domain.n_parties() == 2 {
             let an = analyze(&p.domain);
-            let cols = p.domain.utility_columns();
-            let n = cols[0].len();
-            let step = (n / 4000).max(1);
-            let outcomes = (0..n)
-                .step_by(step)
-                .filter(|&k| cols[0][k].is_finite() && cols[1][k].is_finite())
-                .map(|k| (cols[0][k], cols[1][k]))
-                .collect();
-            let pt = |x: &Option<detente_negotiate::analysis::Point>| {
-                x.as_ref().map(|q| (q.utilities[0], q.utilities[1]))
-            };
             let spec = RunSpec::defaults_for(s, 2);
             let res = p.run(&RunSpec {
                 seed: opts.seed,
@@ -648,16 +673,6 @@ pub fn build(
                 .filter(|t| t.1.is_finite() && t.2.is_finite())
                 .collect();
             let mut plane = Plane {
-                parties: (p.domain.parties[0].clone(), p.domain.parties[1].clone()),
-                outcomes,
-                frontier: an
-                    .frontier
-                    .iter()
-                    .map(|f| (f.utilities[0], f.utilities[1]))
-                    .collect(),
-                nash: pt(&an.nash),
-                ks: pt(&an.kalai_smorodinsky),
-                batnas: (an.reservations[0], an.reservations[1]),
                 trace,
                 agreement: res.agreement.map(u),
                 note: format!(
@@ -670,9 +685,9 @@ pub fn build(
                         "no agreement"
                     }
                 ),
-                ..Plane::default()
+                ..plane_frame(&p.domain, &an)
             };
-            plane_detail(&mut plane, s, &p, &cols, step, &an, &res);
+            plane_detail(&mut plane, s, &p, &an, &res);
             r.plane = Some(plane);
         }
     }

@@ -377,8 +377,7 @@ pub async fn facilitator_state(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Json<Value>> {
-    let s = model::session_by_facilitator(&state.db, &token).await?;
-    let s = state.rooms.settle(&s.id).await?;
+    let s = state.rooms.by_facilitator(&token).await?;
     Ok(Json(facilitator_json(&state, &s).await?))
 }
 

@@ -5,6 +5,7 @@
 
 use axum::extract::{Path, State};
 use axum::Extension;
+use detente_app::report::plane_frame;
 use detente_app::Quiet;
 use detente_negotiate::analysis::analyze;
 use detente_report::{ActorRow, Plane, PlaneOffer};
@@ -36,22 +37,6 @@ fn plane_svg(g: &Game, s: &Session, seats: &[Seat], history: &[Msg]) -> Option<S
         return None;
     }
     let an = analyze(d);
-    let cols = d.utility_columns();
-    let n = cols[0].len();
-    let step = (n / 4000).max(1);
-    let outcomes = (0..n)
-        .step_by(step)
-        .filter(|&k| cols[0][k].is_finite() && cols[1][k].is_finite())
-        .map(|k| (cols[0][k], cols[1][k]))
-        .collect();
-    let crossing = (0..n)
-        .step_by(step)
-        .filter(|&k| !(cols[0][k].is_finite() && cols[1][k].is_finite()))
-        .map(|k| (finite(cols[0][k]), finite(cols[1][k])))
-        .collect();
-    let pt = |x: &Option<detente_negotiate::analysis::Point>| {
-        x.as_ref().map(|q| (q.utilities[0], q.utilities[1]))
-    };
     let pkg = |o: u64| g.describe(&g.package(o));
     let u2 = |p: &[usize]| (g.utility(0, p), g.utility(1, p));
     let puts: Vec<&Msg> = history
@@ -82,16 +67,6 @@ fn plane_svg(g: &Game, s: &Session, seats: &[Seat], history: &[Msg]) -> Option<S
         })
         .collect();
     let plane = Plane {
-        parties: (d.parties[0].clone(), d.parties[1].clone()),
-        outcomes,
-        frontier: an
-            .frontier
-            .iter()
-            .map(|f| (f.utilities[0], f.utilities[1]))
-            .collect(),
-        nash: pt(&an.nash),
-        ks: pt(&an.kalai_smorodinsky),
-        batnas: (an.reservations[0], an.reservations[1]),
         trace,
         agreement: s.agreement.as_deref().map(u2),
         note: format!(
@@ -104,8 +79,6 @@ fn plane_svg(g: &Game, s: &Session, seats: &[Seat], history: &[Msg]) -> Option<S
             }
         ),
         offers,
-        crossing,
-        space: n as u64,
         nash_package: an.nash.as_ref().map_or_else(Vec::new, |q| pkg(q.outcome)),
         ks_package: an
             .kalai_smorodinsky
@@ -115,6 +88,7 @@ fn plane_svg(g: &Game, s: &Session, seats: &[Seat], history: &[Msg]) -> Option<S
             .agreement
             .as_deref()
             .map_or_else(Vec::new, |p| g.describe(p)),
+        ..plane_frame(d, &an)
     };
     let actors: Vec<ActorRow> = d
         .parties
@@ -334,7 +308,6 @@ pub async fn facilitator_page(
     Extension(Csrf(csrf)): Extension<Csrf>,
     Path(token): Path<String>,
 ) -> Result<Markup> {
-    let s = model::session_by_facilitator(&state.db, &token).await?;
-    let s = state.rooms.settle(&s.id).await?;
+    let s = state.rooms.by_facilitator(&token).await?;
     render(&state, &csrf, s, format!("/f/{token}")).await
 }

@@ -133,6 +133,13 @@ impl Hub {
         });
     }
 
+    /// The session of a facilitator token, settled (clock and agents brought up to date);
+    /// 404 for a malformed or unknown token.
+    pub async fn by_facilitator(&self, token: &str) -> Result<Session> {
+        let s = model::session_by_facilitator(&self.db, token).await?;
+        self.settle(&s.id).await
+    }
+
     /// Under the session's lock: ends it when time is up, lets agents act, ends it when the
     /// history says so. Returns the session as it is afterwards.
     pub async fn settle(&self, id: &str) -> Result<Session> {

@@ -224,8 +224,7 @@ pub async fn facilitator(
     Extension(Csrf(csrf)): Extension<Csrf>,
     Path(token): Path<String>,
 ) -> Result<Markup> {
-    let s = model::session_by_facilitator(&state.db, &token).await?;
-    let s = state.rooms.settle(&s.id).await?;
+    let s = state.rooms.by_facilitator(&token).await?;
     let seats = model::seats(&state.db, &s.id).await?;
     let history = model::messages(&state.db, &s.id).await?;
     let rules = protocol::Rules {
