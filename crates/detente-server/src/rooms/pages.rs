@@ -364,16 +364,14 @@ async fn seat_view(
     q: &HashMap<String, String>,
     refused: Option<&str>,
 ) -> Result<Markup> {
-    let (state, csrf, q) = (state.clone(), csrf.to_string(), q.clone());
-    let token = token.to_string();
-    let c = SeatCtx::load(&state, &token).await?;
+    let c = SeatCtx::load(state, token).await?;
     let history = model::messages(&state.db, &c.session.id).await?;
     let rules = c.rules();
     let g = c.game.lock().unwrap_or_else(|e| e.into_inner());
     let me = c.seat.seat;
     let party = c.party();
     let s = &c.session;
-    let chosen = api::package_from_fields(&g, &q)?;
+    let chosen = api::package_from_fields(&g, q)?;
     let table = protocol::on_table(me, &history).filter(|_| !s.ended());
     let open = protocol::open_for(&rules, me, &history).is_some();
     let kinds = rules.kinds(me);
@@ -386,7 +384,7 @@ async fn seat_view(
             .and_then(|m| m.package.clone())
             .unwrap_or_else(|| vec![0; g.issues()])
     });
-    let act = page::action(&format!("/s/{token}/messages"), &csrf);
+    let act = page::action(&format!("/s/{token}/messages"), csrf);
     let markup = html! {
         (head())
         div #seat data-token=(token) data-seat=(me) data-role=(c.seat.role) {
@@ -490,7 +488,7 @@ async fn seat_view(
     };
     Ok(page::frame(
         &format!("{} — {}", c.seat.actor, s.title),
-        &csrf,
+        csrf,
         markup,
     ))
 }
